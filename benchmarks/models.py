@@ -1,0 +1,121 @@
+"""Benchmark the shipped models: word segmentation, NER and throughput.
+
+Prints and writes ``benchmarks/models.json``:
+- word segmentation P/R/F on ``cws/pku_test.txt`` and ``cws/msr_test.txt``;
+- NER P/R/F overall and per label on ``msra_ner/test.bio`` and
+  ``peoples_daily_ner/test.bio``, on character spans against the full gold (an
+  entity the tokenizer cannot express counts as missed);
+- throughput of the pipeline in characters per second on one core.
+Test files are read for this report only. Usage:
+  python benchmarks/models.py [--model models/zh_extract] [--corpora ../shared/corpora]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+
+from extract.nlp import to_halfwidth  # noqa: E402
+from training.prepare_ner import read_bio  # noqa: E402
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def word_spans(words: list[str]) -> set[tuple[int, int]]:
+    spans, i = set(), 0
+    for w in words:
+        spans.add((i, i + len(w)))
+        i += len(w)
+    return spans
+
+
+def score_segmentation(nlp, path: Path, limit: int | None = None) -> dict:
+    tp = n_pred = n_gold = 0
+    lines = [line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = lines[:limit] if limit else lines
+    for gold_words in lines:
+        text = "".join(gold_words)
+        pred = [t.text for t in nlp.tokenizer(text) if not t.is_space]
+        g, p = word_spans(gold_words), word_spans(pred)
+        tp += len(g & p)
+        n_pred += len(p)
+        n_gold += len(g)
+    return prf(tp, n_pred, n_gold)
+
+
+def score_ner(nlp, path: Path, limit: int | None = None) -> dict:
+    sentences = list(read_bio(path))
+    sentences = sentences[:limit] if limit else sentences
+    counts = {label: Counter() for label in ["PERSON", "ORG", "LOC"]}
+    texts = [to_halfwidth(t) for t, _ in sentences]
+    for (text, gold), doc in zip(sentences, nlp.pipe(texts, batch_size=64)):
+        gold_set = set(gold)
+        pred_set = {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in counts}
+        for label, c in counts.items():
+            g = {x for x in gold_set if x[2] == label}
+            p = {x for x in pred_set if x[2] == label}
+            c["tp"] += len(g & p)
+            c["pred"] += len(p)
+            c["gold"] += len(g)
+    total = sum(counts.values(), Counter())
+    return {"overall": prf(total["tp"], total["pred"], total["gold"]),
+            **{label: prf(c["tp"], c["pred"], c["gold"]) for label, c in counts.items()}}
+
+
+def throughput(nlp, path: Path, max_chars: int = 200_000) -> dict:
+    texts, total = [], 0
+    for text, _ in read_bio(path):
+        texts.append(to_halfwidth(text))
+        total += len(text)
+        if total >= max_chars:
+            break
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
+    seconds = time.perf_counter() - start
+    return {"chars": total, "seconds": round(seconds, 2), "chars_per_second": round(total / seconds)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "zh_extract")
+    parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "models.json")
+    parser.add_argument("--limit", type=int, default=None, help="first N lines/sentences only (quick look)")
+    args = parser.parse_args()
+    nlp = spacy.load(args.model)
+    report = {
+        "model": str(args.model.relative_to(ROOT) if args.model.is_relative_to(ROOT) else args.model),
+        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                    "python": platform.python_version(), "cores_used": 1},
+        "segmentation": {name: score_segmentation(nlp, args.corpora / "cws" / f"{name}.txt", args.limit)
+                         for name in ["pku_test", "msr_test"]},
+    }
+    print(json.dumps(report["segmentation"], indent=1), flush=True)
+    if "ner" in nlp.pipe_names:
+        report["ner"] = {name: score_ner(nlp, args.corpora / name / "test.bio", args.limit)
+                         for name in ["msra_ner", "peoples_daily_ner"]}
+        print(json.dumps(report["ner"], indent=1), flush=True)
+    report["throughput"] = throughput(nlp, args.corpora / "msra_ner" / "test.bio")
+    print(json.dumps(report["throughput"]), flush=True)
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Stage 5b, link: roles (person, title, organisation) and organisation aliases.
+
+Roles follow the usual Chinese orders: ORG + TITLE + NAME (华中科技大学教授陶光明),
+chains of titles separated by 、 that share the name after the last one
+(党委副书记、副董事长朱国辉), and credits with several names (记者李正东 郑奇悦).
+A title that starts with a party committee (市委书记) belongs to that committee.
+Aliases introduced with 以下简称/简称 make later short forms mentions of the full name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .match import char_span
+from .match.organisations import is_generic, trim_left, walk_left
+from .match.people import name_list_at
+
+CHAIN_GAP = re.compile(r"^[、，,兼]$")
+COMMITTEE_PREFIX = re.compile(r"^(市委|省委|区委|县委|镇党委|党工委)")
+ALIAS = re.compile(r"^\s*[（(]\s*(以下)?简称\s*[“\"「]?(?P<alias>[^”\"」）)]{2,12})[”\"」]?\s*[）)]")
+NEAR_ORG_GAP = 8  # an organisation this close before a title (no punctuation between) holds it
+
+
+@dataclass
+class TitleLink:
+    title: Span
+    organisation: Span | None = None
+    org_is_real: bool = False
+    people: list[Span] = field(default_factory=list)
+
+
+def org_ending_at(orgs: list[Span], text: str, position: int) -> Span | None:
+    """The organisation span ending at ``position`` or a few name characters before it."""
+    best = None
+    for org in orgs:
+        gap = text[org.end_char:position]
+        if 0 <= len(gap) <= NEAR_ORG_GAP and org.end_char <= position and not re.search(r"[\s，,。、；;：:“”]", gap):
+            if best is None or org.end_char > best.end_char:
+                best = org
+    return best
+
+
+def people_after(text: str, position: int, people: list[Span]) -> list[Span]:
+    """People right after ``position``: one name, or a list separated by spaces or 、."""
+    starts = {p.start_char: p for p in people}
+    skip = re.match(r"[\s:：]*", text[position:]).end()
+    spans = []
+    for start, end in name_list_at(text, position + skip):
+        span = starts.get(start)
+        if span is not None and span.end_char == end:
+            spans.append(span)
+    return spans
+
+
+def chain_titles(text: str, titles: list[Span], orgs: list[Span]) -> list[list[Span]]:
+    """Group titles that share one name: 党委副书记、副董事长朱国辉."""
+    groups: list[list[Span]] = []
+    for title in sorted(titles, key=lambda s: s.start_char):
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[prev.end_char:title.start_char]
+            inner = org_ending_at(orgs, text, title.start_char)
+            if gap and (CHAIN_GAP.match(gap) or (inner and CHAIN_GAP.match(text[prev.end_char:inner.start_char]))):
+                groups[-1].append(title)
+                continue
+        groups.append([title])
+    return groups
+
+
+def organisation_for(doc: Doc, text: str, title: Span, orgs: list[Span], new_orgs: list[Span]) -> tuple[Span | None, bool]:
+    """The organisation holding ``title`` and whether it was named (not inherited)."""
+    prefix = COMMITTEE_PREFIX.match(title.text)
+    if prefix:
+        span = char_span(doc, title.start_char, title.start_char + prefix.end(), "ORG")
+        if span is not None:
+            new_orgs.append(span)
+        return span, False
+    near = org_ending_at(orgs + new_orgs, text, title.start_char)
+    if near is not None:
+        return near, True
+    start = trim_left(text, walk_left(text, title.start_char, []), title.start_char)
+    name = text[start:title.start_char]
+    if len(name) >= 2 and not is_generic(name + "会", "会"):
+        span = char_span(doc, start, title.start_char, "ORG")
+        if span is not None:
+            new_orgs.append(span)
+            return span, True
+    return None, False
+
+
+def link_roles(doc: Doc) -> tuple[list[Span], list[Span]]:
+    """Role evidence spans, and organisations the roles named that no rule had found."""
+    orgs = list(doc.spans.get("organisations", []))
+    people = list(doc.spans.get("people", []))
+    new_orgs: list[Span] = []
+    roles: list[Span] = []
+    text = doc.text
+    for group in chain_titles(text, list(doc.spans.get("titles", [])), orgs):
+        named = people_after(text, group[-1].end_char, people)
+        if not named:
+            continue
+        inherited: Span | None = None
+        for title in group:
+            org, real = organisation_for(doc, text, title, orgs, new_orgs)
+            if org is None:
+                org, real = inherited, False
+            elif real:
+                inherited = org
+            # The evidence starts at the organisation only when it is named right there.
+            start = org.start_char if org is not None and real else title.start_char
+            for person in named:
+                evidence = char_span(doc, start, person.end_char, "ROLE")
+                if evidence is None:
+                    continue
+                evidence._.person, evidence._.title, evidence._.organisation = person, title.text, org
+                roles.append(evidence)
+    return roles, new_orgs
+
+
+def resolve_aliases(doc: Doc, orgs: list[Span]) -> list[Span]:
+    """Mark 以下简称 short forms and their later occurrences with the full name."""
+    extra = []
+    text = doc.text
+    for org in orgs:
+        m = ALIAS.match(text[org.end_char:org.end_char + 30])
+        if not m:
+            continue
+        alias = m.group("alias")
+        canonical = org._.canonical or org.text
+        for occurrence in re.finditer(re.escape(alias), text):
+            span = char_span(doc, occurrence.start(), occurrence.end(), "ORG")
+            if span is not None and not any(o.start_char <= span.start_char and span.end_char <= o.end_char and o.text != alias for o in orgs):
+                span._.canonical = canonical
+                extra.append(span)
+    return extra
+
+
+@Language.component("extract_roles", requires=["doc.spans"], assigns=["doc.spans"])
+def roles_component(doc: Doc) -> Doc:
+    """Roles in ``doc.spans["roles"]`` (``_.person``, ``_.title``, ``_.organisation``)."""
+    roles, new_orgs = link_roles(doc)
+    orgs = list(doc.spans.get("organisations", [])) + new_orgs
+    aliases = resolve_aliases(doc, orgs)
+    known = {(o.start_char, o.end_char) for o in orgs}
+    by_position = {(o.start_char, o.end_char): o for o in aliases}
+    merged = [by_position.get((o.start_char, o.end_char), o) for o in orgs]
+    merged += [a for a in aliases if (a.start_char, a.end_char) not in known]
+    doc.spans["organisations"] = sorted(merged, key=lambda s: (s.start_char, s.end_char))
+    doc.spans["roles"] = roles
+    return doc

@@ -1,0 +1,136 @@
+"""Organisation rules, on top of the statistical NER's ORG entities when there is one.
+
+A rule organisation ends in a head from ``data/org_suffixes.txt`` (有限公司, 研究院,
+局, 处, 党支部 …) and reaches left over name characters until punctuation, a digit, a
+person's name, a job title or a character that never stands inside a name
+(``data/org_stopwords.txt``). Nested units chain (市科技创新局 + 战略规划与资源统筹处).
+和/与 join two words inside one name (工业和信息化厅) unless the left side is an
+organisation of its own (甲公司与乙公司). Generic mentions (该公司, 党支部) are dropped.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..data import read_lines
+from . import char_span
+from .people import followers
+
+NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·“”()（）]")
+HARD_BOUNDARY = re.compile(r"[\s，,。！？!?；;：:、‘’\"'《》【】…—\d]")
+SOFT_JOINERS = set("和与")
+GENERIC_START = set("该本此这各我贵其全某每两多一")
+MAX_LENGTH = 32
+MIN_NAME_BEFORE_SUFFIX = 2
+
+
+def alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def suffix_pattern() -> re.Pattern:
+    return re.compile(alternation(read_lines("org_suffixes.txt")))
+
+
+@lru_cache(maxsize=1)
+def stop_chars() -> frozenset[str]:
+    return frozenset(read_lines("org_stopwords.txt"))
+
+
+def ends_with_suffix(text: str) -> bool:
+    return any(text.endswith(s) for s in read_lines("org_suffixes.txt"))
+
+
+def walk_left(text: str, end: int, blocked: list[tuple[int, int]]) -> int:
+    """Leftmost start of a name ending at ``end``."""
+    i = end
+    limit = max(0, end - MAX_LENGTH)
+    while i > limit:
+        c = text[i - 1]
+        if HARD_BOUNDARY.match(c) or any(s < i <= e for s, e in blocked):
+            break
+        if c in SOFT_JOINERS:
+            if ends_with_suffix(text[:i - 1]) or i - 1 <= limit:
+                break
+        elif c in stop_chars() or not NAME_CHAR.match(c):
+            break
+        i -= 1
+    return i
+
+
+def trim_left(text: str, start: int, end: int) -> int:
+    """Skip leading follower words (作为, 在) and unbalanced quotes/brackets."""
+    changed = True
+    while changed and start < end:
+        changed = False
+        for word in followers():
+            if text.startswith(word, start) and end - start - len(word) >= 3:
+                start += len(word)
+                changed = True
+                break
+        if text[start] in "”）)":
+            start += 1
+            changed = True
+    return start
+
+
+def is_generic(name: str, suffix: str) -> bool:
+    before = name[: len(name) - len(suffix)]
+    return (
+        len(before.strip("“”")) < MIN_NAME_BEFORE_SUFFIX
+        or name[0] in GENERIC_START
+        or name.count("“") != name.count("”")
+    )
+
+
+def may_end_at(text: str, end: int, title_starts: set[int]) -> bool:
+    """An organisation name may end at ``end``: the next character starts no longer word
+    (a boundary, a title, a word that follows names) - so 科 in 科技 ends nothing."""
+    if end >= len(text) or not re.match(r"[\u4e00-\u9fffA-Za-z]", text[end]) or text[end] in stop_chars() or end in title_starts:
+        return True
+    return text.startswith(followers(), end) or bool(suffix_pattern().match(text, end)) or text.startswith("党", end)
+
+
+def find_organisations(text: str, blocked: list[tuple[int, int]], title_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
+    """Rule organisations: (start, end) spans, longest chain per suffix run."""
+    found = []
+    for m in suffix_pattern().finditer(text):
+        if not may_end_at(text, m.end(), title_starts):
+            continue
+        # Extend over directly following heads: 集团 + 党委, 局 + 战略规划与资源统筹处 is
+        # found by the later suffix walking left over this one.
+        if any(s < m.end() <= e for s, e in blocked):
+            continue
+        start = trim_left(text, walk_left(text, m.start(), blocked), m.end())
+        name = text[start:m.end()]
+        if not is_generic(name, m.group()):
+            found.append((start, m.end()))
+    return keep_longest(found)
+
+
+def keep_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop spans contained in another span."""
+    spans = sorted(set(spans), key=lambda x: (x[0], -x[1]))
+    kept: list[tuple[int, int]] = []
+    for s, e in spans:
+        if kept and s >= kept[-1][0] and e <= kept[-1][1]:
+            continue
+        kept = [k for k in kept if not (s <= k[0] and k[1] <= e)]
+        kept.append((s, e))
+    return kept
+
+
+@Language.component("extract_organisations", requires=["doc.spans"], assigns=["doc.spans"])
+def organisations_component(doc: Doc) -> Doc:
+    """Organisations in ``doc.spans["organisations"]``: NER ORG entities and the rules."""
+    titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
+    people = [(s.start_char, s.end_char) for s in doc.spans.get("people", [])]
+    spans = find_organisations(doc.text, titles + people, {s for s, _ in titles})
+    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"ORG", "NT"}]
+    spans = keep_longest(spans)
+    doc.spans["organisations"] = [s for s in (char_span(doc, a, b, "ORG") for a, b in spans) if s is not None]
+    return doc

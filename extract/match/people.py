@@ -1,0 +1,169 @@
+"""Person rules, on top of the statistical NER's PERSON entities when there is one.
+
+A name is a surname (``data/surnames.txt``) and one or two more characters, found
+where Chinese news puts names: right after a job title (处长郑雪), before a verb of
+saying (朱国辉说), in bylines (记者李正东 郑奇悦), in bracketed credits ((邱传平 黄旭梅))
+and in 、-lists next to a known name. The name ends before a word that typically
+follows names (``data/name_followers.txt``) or punctuation. Every other occurrence of
+a found name in the document is a mention too. Honorific-only forms (王总) never match.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..data import read_lines
+from . import char_span
+
+HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+PUNCT_OR_SPACE = re.compile(r"[\s，,。！？!?；;：:、“”‘’\"'（）()《》【】·…—\-]")
+SPEECH = re.compile(r"(说|表示|介绍|指出|认为|坦言|强调|告诉|谈到|感慨)")
+CREDIT = re.compile(r"(记者|通讯员|编辑|采写|制作|摄影|摄像|撰文|作者|实习生)\s*[:：]?\s*")
+NOT_GIVEN_NAME = set("的了是在和与及等说总")  # 王总 is an honorific, not a name
+
+
+@lru_cache(maxsize=1)
+def surnames() -> tuple[str, ...]:
+    return tuple(sorted(read_lines("surnames.txt"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def followers() -> tuple[str, ...]:
+    return tuple(sorted(read_lines("name_followers.txt"), key=len, reverse=True))
+
+
+def surname_at(text: str, i: int) -> str | None:
+    return next((s for s in surnames() if text.startswith(s, i)), None)
+
+
+def boundary_strength(text: str, j: int) -> int:
+    """How clearly a name may end at offset ``j``: 3 at punctuation or the end of text,
+    the length of a follower word starting there, 0 if nothing marks an end."""
+    if j >= len(text) or PUNCT_OR_SPACE.match(text[j]):
+        return 3
+    return max((len(w) for w in followers() if text.startswith(w, j)), default=0)
+
+
+def name_at(text: str, i: int) -> tuple[int, int] | None:
+    """The span of a person name starting at ``i``, or None.
+
+    Of the one- and two-character given names that end at a boundary, the one
+    with the clearer boundary wins (郑雪|作为 over 郑雪作|为); on a tie the longer.
+    """
+    surname = surname_at(text, i)
+    if surname is None:
+        return None
+    start_given = i + len(surname)
+    best: tuple[int, int] | None = None
+    for given in (1, 2):
+        end = start_given + given
+        piece = text[start_given:end]
+        if len(piece) < given or not all(HAN_CHAR.match(c) for c in piece) or piece[0] in NOT_GIVEN_NAME:
+            break
+        strength = boundary_strength(text, end)
+        if strength and (best is None or strength >= best[0]):
+            best = (strength, end)
+    return (i, best[1]) if best else None
+
+
+def names_after_titles(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    found = []
+    for _, end in titles:
+        span = name_at(text, end)
+        if span:
+            found.append(span)
+    return found
+
+
+def names_before_speech(text: str) -> list[tuple[int, int]]:
+    found = []
+    for m in SPEECH.finditer(text):
+        for length in (3, 2, 4):
+            i = m.start() - length
+            if i < 0:
+                continue
+            before = text[i - 1] if i > 0 else "。"
+            if not PUNCT_OR_SPACE.match(before):
+                continue
+            span = name_at(text, i)
+            if span and span[1] == m.start():
+                found.append(span)
+                break
+    return found
+
+
+def names_in_credits(text: str) -> list[tuple[int, int]]:
+    """Space- or 、-separated names after 记者/通讯员/编辑 …, and bracketed credit lines."""
+    found = []
+    for m in CREDIT.finditer(text):
+        found.extend(name_list_at(text, m.end()))
+    for m in re.finditer(r"[（(]\s*([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})+)\s*[）)]", text):
+        found.extend(name_list_at(text, m.start(1)))
+    return found
+
+
+def name_list_at(text: str, i: int) -> list[tuple[int, int]]:
+    """Names separated by spaces or 、 starting at ``i``."""
+    found = []
+    while True:
+        span = name_at(text, i)
+        if span is None:
+            break
+        found.append(span)
+        j = span[1]
+        sep = re.match(r"[ \u3000、]+", text[j:])
+        if not sep:
+            break
+        i = j + sep.end()
+    return found
+
+
+def names_in_lists(text: str, known: set[str]) -> list[tuple[int, int]]:
+    """Members of 、-lists of two-to-three-character names that contain a known name
+    or end in 分别/等人/同志."""
+    found = []
+    for m in re.finditer(r"(?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3}(?=分别|等人|同志|等|、|，|,|。)", text):
+        members = [(m.start() + k.start(), m.start() + k.end()) for k in re.finditer(r"[\u4e00-\u9fff]{2,3}", m.group())]
+        if not all(surname_at(text, s) for s, _ in members):
+            continue
+        trailer = text[m.end():m.end() + 2]
+        if any(text[s:e] in known for s, e in members) or trailer in {"分别", "等人", "同志"}:
+            found.extend(members)
+    return found
+
+
+def all_occurrences(text: str, names: set[str]) -> list[tuple[int, int]]:
+    spans = []
+    for name in names:
+        spans.extend((m.start(), m.end()) for m in re.finditer(re.escape(name), text))
+    return spans
+
+
+def drop_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    kept, last_end = [], -1
+    for s, e in sorted(set(spans), key=lambda x: (x[0], -(x[1] - x[0]))):
+        if s >= last_end:
+            kept.append((s, e))
+            last_end = e
+    return kept
+
+
+def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans = names_after_titles(text, titles) + names_before_speech(text) + names_in_credits(text) + ner_people
+    names = {text[s:e] for s, e in spans}
+    spans += names_in_lists(text, names)
+    names = {text[s:e] for s, e in spans if e - s >= 2}
+    return drop_overlaps(all_occurrences(text, names))
+
+
+@Language.component("extract_people", requires=["doc.spans"], assigns=["doc.spans"])
+def people_component(doc: Doc) -> Doc:
+    """People in ``doc.spans["people"]``: NER PERSON entities and the name rules."""
+    titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
+    ner = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"PERSON", "PER"}]
+    spans = [char_span(doc, s, e, "PERSON") for s, e in find_people(doc.text, titles, ner)]
+    doc.spans["people"] = [s for s in spans if s is not None]
+    return doc

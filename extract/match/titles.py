@@ -1,0 +1,37 @@
+"""Job-title rules: optional prefixes (副, 党委, 全媒体 …) and a head (书记, 处长 …),
+or a title mined from CLUENER (``training/mine_titles.py``). Word lists are in
+``data/title_heads.txt``, ``data/title_prefixes.txt`` and ``data/titles_cluener.txt``.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..data import read_lines
+from . import char_span
+
+
+def alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def title_pattern() -> re.Pattern:
+    heads = set(read_lines("title_heads.txt")) | set(read_lines("titles_cluener.txt"))
+    prefixes = read_lines("title_prefixes.txt")
+    return re.compile(f"(?:{alternation(prefixes)})*(?:{alternation(heads)})")
+
+
+def find_titles(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in title_pattern().finditer(text)]
+
+
+@Language.component("extract_titles", assigns=["doc.spans"])
+def titles_component(doc: Doc) -> Doc:
+    """Job titles in ``doc.spans["titles"]``."""
+    spans = [char_span(doc, s, e, "TITLE") for s, e in find_titles(doc.text)]
+    doc.spans["titles"] = [s for s in spans if s is not None]
+    return doc

@@ -1,0 +1,114 @@
+"""Stage 4, nlp: the spaCy pipeline for Chinese.
+
+The tokenizer segments with the project's own spacy-pkuseg model (serialised inside
+the pipeline directory, see ``training/``); without a trained model it falls back to
+one token per character. ASCII letters and digits are shown to the segmenter in
+their full-width forms, the forms of its training corpus; the tokens keep the
+original characters. Tokens are also split where Han characters meet digits or Latin
+letters, so that a figure (``21.54亿元``) or a date (``9月4日``) starts on a token.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+import spacy
+from spacy.lang.zh import ChineseTokenizer, Segmenter
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "zh_extract"
+FULLWIDTH_OFFSET = 0xFEE0
+# Script classes used to split tokens: Han, ASCII/full-width alphanumerics, the rest.
+SCRIPT_BOUNDARY = re.compile(
+    r"[\u3400-\u9fff]+|[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a.．%％]+|[^\u3400-\u9fff0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a.．%％]+"
+)
+RULE_COMPONENTS = [
+    "extract_sentences",
+    "extract_titles",
+    "extract_people",
+    "extract_organisations",
+    "extract_dates",
+    "extract_metrics",
+    "extract_roles",
+]
+
+
+def to_fullwidth(text: str) -> str:
+    """ASCII letters and digits to full-width, one character for one (offsets stay)."""
+    return "".join(chr(ord(c) + FULLWIDTH_OFFSET) if c.isascii() and c.isalnum() else c for c in text)
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width letters and digits to ASCII, one character for one (offsets stay)."""
+    return "".join(
+        chr(ord(c) - FULLWIDTH_OFFSET) if "\uff10" <= c <= "\uff5a" and c.isalnum() else c for c in text
+    )
+
+
+def split_scripts(word: str) -> list[str]:
+    return [m.group() for m in SCRIPT_BOUNDARY.finditer(word)]
+
+
+class ExtractTokenizer(ChineseTokenizer):
+    """spaCy's Chinese tokenizer with width mapping and script-boundary splitting."""
+
+    def __call__(self, text: str) -> Doc:
+        if self.segmenter == Segmenter.pkuseg and self.pkuseg_seg is not None:
+            words = list(self.segment_lines(text))
+        else:
+            words = list(text)
+        words, spaces = spacy.util.get_words_and_spaces(
+            [piece for word in words for piece in split_scripts(word)], text
+        )
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def segment_lines(self, text: str) -> Iterable[str]:
+        """pkuseg words of ``text``, cut line by line, sliced from the original text."""
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
+            position = 0
+            shown = to_fullwidth(line)
+            for word in self.pkuseg_seg.cut(shown):
+                found = shown.find(word, position)
+                if found < 0:
+                    continue
+                yield line[found:found + len(word)]
+                position = found + len(word)
+
+
+@registry.tokenizers("extract.ChineseTokenizer.v1")
+def create_tokenizer(segmenter: str = "char"):
+    def tokenizer_factory(nlp: Language) -> ExtractTokenizer:
+        return ExtractTokenizer(nlp.vocab, segmenter=segmenter)
+
+    return tokenizer_factory
+
+
+def blank_pipeline() -> Language:
+    """A Chinese pipeline with character tokens and no statistical components."""
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "extract.ChineseTokenizer.v1"}}})
+
+
+def load_pipeline(model: Path | str | None = DEFAULT_MODEL) -> Language:
+    """The trained pipeline at ``model`` (or a blank one), with the rule components added."""
+    # The rule components register themselves with spaCy on import.
+    from . import link, match  # noqa: F401
+
+    model_path = Path(model) if model else None
+    if model_path is not None and (model_path / "config.cfg").exists():
+        nlp = spacy.load(model_path)
+    else:
+        nlp = blank_pipeline()
+    for name in RULE_COMPONENTS:
+        if name not in nlp.pipe_names:
+            before = "ner" if name == "extract_sentences" and "ner" in nlp.pipe_names else None
+            nlp.add_pipe(name, before=before) if before else nlp.add_pipe(name)
+    return nlp
+
+
+def model_name(nlp: Language) -> str:
+    return f"{nlp.meta.get('lang', 'zh')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0.0.0')}"

@@ -1,0 +1,147 @@
+"""The output records: pydantic models are the single source of truth.
+
+Each output file is a JSON array of one record type. ``extract schemas`` writes the
+JSON Schema of each file to ``schemas/<name>.schema.json`` from these models, and
+every file is validated against that schema before it is written.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_BASE_ID = "https://extract.invalid/schemas/"
+
+# An ISO 8601 calendar date, optionally with a local time (pages rarely give a zone).
+ISO_DATE_OR_DATETIME = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$"
+# The subset of EDTF the pipeline writes: day, month, year, decade/century with X, intervals.
+EDTF_VALUE = (
+    r"^(\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2})?)?)?|\d{3}X|\d{2}XX)"
+    r"(/(\d{4}(-\d{2}(-\d{2})?)?|\d{3}X|\d{2}XX))?$"
+)
+
+NonNegInt = Annotated[int, Field(ge=0)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CharSpan(Record):
+    start: NonNegInt
+    end: NonNegInt
+
+
+class Mention(Record):
+    doc_id: str
+    start: NonNegInt
+    end: NonNegInt
+
+
+class Document(Record):
+    id: str = Field(description="source file name without extension")
+    source: str = Field(description="path of the source file as given")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the raw bytes")
+    encoding: str = Field(description="detected encoding of the raw bytes")
+    format: Literal["text", "html"]
+    title: str | None
+    published: str | None = Field(pattern=ISO_DATE_OR_DATETIME, description="ISO 8601 date or local date-time")
+    outlet: str | None
+    text: str = Field(description="clean article text after boilerplate removal and gloss stripping")
+    sentences: list[CharSpan]
+
+
+class Person(Record):
+    id: str
+    name: str
+    aliases: list[str]
+    mentions: list[Mention]
+
+
+class Organisation(Record):
+    id: str
+    name: str = Field(description="canonical, fullest surface form")
+    aliases: list[str] = Field(description="other surface forms of the same organisation")
+    mentions: list[Mention]
+
+
+class Role(Record):
+    id: str
+    doc_id: str
+    person: str = Field(description="id of a person")
+    title: str
+    organisation: str | None = Field(description="id of an organisation, or null")
+    start: NonNegInt
+    end: NonNegInt
+
+
+class Metric(Record):
+    id: str
+    doc_id: str
+    text: str
+    value: float | int
+    unit: str
+    qualifier: Literal["eq", "gt", "lt", "approx"]
+    start: NonNegInt
+    end: NonNegInt
+
+
+class Date(Record):
+    id: str
+    doc_id: str
+    text: str
+    value: str = Field(pattern=EDTF_VALUE, description="EDTF value")
+    start: NonNegInt
+    end: NonNegInt
+
+
+class Failure(Record):
+    source: str
+    reason: str
+
+
+class Run(Record):
+    """The run record: what was read, what failed and why, what was written."""
+
+    pipeline_version: str
+    model: str = Field(description="name and version of the spaCy pipeline used")
+    inputs: NonNegInt
+    documents: NonNegInt
+    failures: list[Failure]
+    counts: dict[str, NonNegInt]
+
+
+def table(model: type[Record]) -> type[RootModel]:
+    """A root model for a JSON array of ``model`` records (one output file)."""
+    return RootModel[list[model]]  # type: ignore[valid-type]
+
+
+# File name (without .json) -> record model. Order is the order files are written.
+TABLES: dict[str, type[Record]] = {
+    "documents": Document,
+    "people": Person,
+    "organisations": Organisation,
+    "roles": Role,
+    "metrics": Metric,
+    "dates": Date,
+}
+RUN_RECORD = "run"
+
+
+def json_schema(name: str) -> dict:
+    """The JSON Schema (2020-12) of output file ``name``."""
+    if name == RUN_RECORD:
+        schema = Run.model_json_schema()
+    else:
+        schema = table(TABLES[name]).model_json_schema()
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": f"{SCHEMA_BASE_ID}{name}.schema.json",
+        **schema,
+        "title": f"{name}.json",
+    }
+
+
+def all_schemas() -> dict[str, dict]:
+    return {name: json_schema(name) for name in [*TABLES, RUN_RECORD]}

@@ -1,0 +1,29 @@
+"""Package a pkuseg model as a tokenizer-only spaCy pipeline (its weights inside)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import spacy
+
+import extract.nlp  # noqa: F401  (registers extract.ChineseTokenizer.v1)
+
+
+def build(pkuseg_dir: Path, out_dir: Path, user_dict: str | None) -> None:
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "extract.ChineseTokenizer.v1", "segmenter": "pkuseg"}}})
+    nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_dir), pkuseg_user_dict=user_dict)
+    nlp.to_disk(out_dir)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("pkuseg_dir", type=Path)
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--user-dict", default="default", help="'default' (spacy-pkuseg's word list) or a file")
+    args = parser.parse_args()
+    build(args.pkuseg_dir, args.out_dir, args.user_dict)
+    print(f"tokenizer pipeline -> {args.out_dir}")
+
+
+if __name__ == "__main__":
+    main()
