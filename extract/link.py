@@ -91,16 +91,27 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: list[Span], new_org
     return None, False
 
 
+def role_span(doc: Doc, person: Span, title: str, org: Span | None, start: int, end: int) -> Span | None:
+    """The evidence span [start, end) carrying person, title and organisation."""
+    evidence = char_span(doc, start, end, "ROLE")
+    if evidence is not None:
+        evidence._.person, evidence._.title, evidence._.organisation = person, title, org
+    return evidence
+
+
 def link_roles(doc: Doc) -> tuple[list[Span], list[Span]]:
     """Role evidence spans, and organisations the roles named that no rule had found."""
     orgs = list(doc.spans.get("organisations", []))
     people = list(doc.spans.get("people", []))
     new_orgs: list[Span] = []
-    roles: list[Span] = []
+    roles: list[Span | None] = []
     text = doc.text
     for group in chain_titles(text, list(doc.spans.get("titles", [])), orgs):
         named = people_after(text, group[-1].end_char, people)
         if not named:
+            # NAME + TITLE (习近平总书记): the text names no organisation.
+            for person in (p for p in people if p.end_char == group[0].start_char):
+                roles.extend(role_span(doc, person, t.text, None, person.start_char, t.end_char) for t in group)
             continue
         inherited: Span | None = None
         for title in group:
@@ -111,13 +122,8 @@ def link_roles(doc: Doc) -> tuple[list[Span], list[Span]]:
                 inherited = org
             # The evidence starts at the organisation only when it is named right there.
             start = org.start_char if org is not None and real else title.start_char
-            for person in named:
-                evidence = char_span(doc, start, person.end_char, "ROLE")
-                if evidence is None:
-                    continue
-                evidence._.person, evidence._.title, evidence._.organisation = person, title.text, org
-                roles.append(evidence)
-    return roles, new_orgs
+            roles.extend(role_span(doc, person, title.text, org, start, person.end_char) for person in named)
+    return [r for r in roles if r is not None], new_orgs
 
 
 def resolve_aliases(doc: Doc, orgs: list[Span]) -> list[Span]:

@@ -21,6 +21,8 @@ from .people import followers
 
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·“”()（）]")
 HARD_BOUNDARY = re.compile(r"[\s，,。！？!?；;：:、‘’\"'《》【】…—\d]")
+# Measure words and calendar words that a number leaves in front of a name (6个先锋团队).
+AFTER_NUMBER = set("个家名位项条年月日所支批")
 SOFT_JOINERS = set("和与")
 GENERIC_START = set("该本此这各我贵其全某每两多一")
 MAX_LENGTH = 32
@@ -41,6 +43,17 @@ def stop_chars() -> frozenset[str]:
     return frozenset(read_lines("org_stopwords.txt"))
 
 
+@lru_cache(maxsize=1)
+def false_words() -> tuple[str, ...]:
+    return read_lines("org_false_words.txt")
+
+
+@lru_cache(maxsize=1)
+def left_breaks() -> re.Pattern:
+    """Verbs and adverbs that a name never contains: the name starts after the last one."""
+    return re.compile(alternation(read_lines("org_left_breaks.txt")))
+
+
 def ends_with_suffix(text: str) -> bool:
     return any(text.endswith(s) for s in read_lines("org_suffixes.txt"))
 
@@ -56,7 +69,7 @@ def walk_left(text: str, end: int, blocked: list[tuple[int, int]]) -> int:
         if c in SOFT_JOINERS:
             if ends_with_suffix(text[:i - 1]) or i - 1 <= limit:
                 break
-        elif c in stop_chars() or not NAME_CHAR.match(c):
+        elif c in stop_chars() or not NAME_CHAR.match(c) or (c == "有" and text[i:i + 1] != "限"):
             break
         i -= 1
     return i
@@ -72,7 +85,10 @@ def trim_left(text: str, start: int, end: int) -> int:
                 start += len(word)
                 changed = True
                 break
-        if text[start] in "”）)":
+        if text[start] in "”）)" or (text[start] in "(（" and not re.search(r"[)）]", text[start:end])):
+            start += 1
+            changed = True
+        elif text[start] in AFTER_NUMBER and start > 0 and re.match(r"[\d一二两三四五六七八九十百千万]", text[start - 1]):
             start += 1
             changed = True
     return start
@@ -105,7 +121,11 @@ def find_organisations(text: str, blocked: list[tuple[int, int]], title_starts: 
         # found by the later suffix walking left over this one.
         if any(s < m.end() <= e for s, e in blocked):
             continue
-        start = trim_left(text, walk_left(text, m.start(), blocked), m.end())
+        if any(text.endswith(w, 0, m.end()) for w in false_words()):
+            continue
+        start = walk_left(text, m.start(), blocked)
+        breaks = [b.end() for b in left_breaks().finditer(text, start, m.start())]
+        start = trim_left(text, breaks[-1] if breaks else start, m.end())
         name = text[start:m.end()]
         if not is_generic(name, m.group()):
             found.append((start, m.end()))

@@ -47,6 +47,20 @@ def boundary_strength(text: str, j: int) -> int:
     return max((len(w) for w in followers() if text.startswith(w, j)), default=0)
 
 
+def is_name(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has the form of a name: surname and one or two more characters."""
+    surname = surname_at(text, start)
+    if surname is None:
+        return False
+    given = text[start + len(surname):end]
+    return (
+        1 <= len(given) <= 2
+        and all(HAN_CHAR.match(c) for c in given)
+        and given[0] not in NOT_GIVEN_NAME
+        and not (len(given) == 2 and text.startswith(followers(), end - 1))
+    )
+
+
 def name_at(text: str, i: int) -> tuple[int, int] | None:
     """The span of a person name starting at ``i``, or None.
 
@@ -63,6 +77,8 @@ def name_at(text: str, i: int) -> tuple[int, int] | None:
         piece = text[start_given:end]
         if len(piece) < given or not all(HAN_CHAR.match(c) for c in piece) or piece[0] in NOT_GIVEN_NAME:
             break
+        if given == 2 and text.startswith(followers(), start_given + 1):
+            break  # 张念说: the second character starts the word after the name
         strength = boundary_strength(text, end)
         if strength and (best is None or strength >= best[0]):
             best = (strength, end)
@@ -75,6 +91,23 @@ def names_after_titles(text: str, titles: list[tuple[int, int]]) -> list[tuple[i
         span = name_at(text, end)
         if span:
             found.append(span)
+    return found
+
+
+def names_before_titles(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """NAME + TITLE after a boundary: “习近平总书记."""
+    found = []
+    post_name = set(read_lines("post_name_titles.txt"))
+    for start, end in titles:
+        if text[start:end] not in post_name:
+            continue
+        for length in (3, 2):
+            i = start - length
+            if i < 0 or (i > 0 and not PUNCT_OR_SPACE.match(text[i - 1])):
+                continue
+            if is_name(text, i, start):
+                found.append((i, start))
+                break
     return found
 
 
@@ -152,7 +185,10 @@ def drop_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans = names_after_titles(text, titles) + names_before_speech(text) + names_in_credits(text) + ner_people
+    spans = (
+        names_after_titles(text, titles) + names_before_titles(text, titles)
+        + names_before_speech(text) + names_in_credits(text) + ner_people
+    )
     names = {text[s:e] for s, e in spans}
     spans += names_in_lists(text, names)
     names = {text[s:e] for s, e in spans if e - s >= 2}

@@ -25,8 +25,19 @@ def title_pattern() -> re.Pattern:
     return re.compile(f"(?:{alternation(prefixes)})*(?:{alternation(heads)})")
 
 
+@lru_cache(maxsize=1)
+def exclusion_pattern() -> re.Pattern:
+    return re.compile(alternation(read_lines("title_exclusions.txt")))
+
+
 def find_titles(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in title_pattern().finditer(text)]
+    """Title spans, leaving out those inside an excluded word (工作者, 代表)."""
+    excluded = [(m.start(), m.end()) for m in exclusion_pattern().finditer(text)]
+    return [
+        (m.start(), m.end())
+        for m in title_pattern().finditer(text)
+        if not any(s <= m.start() and m.end() <= e for s, e in excluded)
+    ]
 
 
 @Language.component("extract_titles", assigns=["doc.spans"])
