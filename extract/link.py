@@ -144,6 +144,37 @@ def resolve_aliases(doc: Doc, orgs: list[Span]) -> list[Span]:
     return extra
 
 
+MIN_SHORT_FORM = 3
+
+
+def is_short_form(short: str, full: str) -> bool:
+    """``short`` names the same organisation as ``full`` within one page: a tail of it
+    without the place (市科技局, 科技局 for 上饶市科技局), or the same first characters
+    and the same head with the middle left out (中德华建集团 for 中德华建工程技术集团有限公司).
+    A leading part (东风公司 of 东风公司技术中心) is the parent, not a short form."""
+    if len(short) < MIN_SHORT_FORM or len(short) >= len(full) or full.startswith(short):
+        return False
+    if full.endswith(short):
+        return True
+    stem, head = short[:-2], short[-2:]
+    return short[:2] == full[:2] and head in full[2:] and is_subsequence(stem, full)
+
+
+def is_subsequence(part: str, whole: str) -> bool:
+    chars = iter(whole)
+    return all(c in chars for c in part)
+
+
+def resolve_short_forms(orgs: list[Span]) -> None:
+    """Point each short form at the longest full name it abbreviates (``_.canonical``)."""
+    names = sorted({o._.canonical or o.text for o in orgs}, key=lambda n: (-len(n), n))
+    for org in orgs:
+        name = org._.canonical or org.text
+        full = next((n for n in names if is_short_form(name, n)), None)
+        if full is not None:
+            org._.canonical = full
+
+
 @Language.component("extract_roles", requires=["doc.spans"], assigns=["doc.spans"])
 def roles_component(doc: Doc) -> Doc:
     """Roles in ``doc.spans["roles"]`` (``_.person``, ``_.title``, ``_.organisation``)."""
@@ -154,6 +185,7 @@ def roles_component(doc: Doc) -> Doc:
     by_position = {(o.start_char, o.end_char): o for o in aliases}
     merged = [by_position.get((o.start_char, o.end_char), o) for o in orgs]
     merged += [a for a in aliases if (a.start_char, a.end_char) not in known]
+    resolve_short_forms(merged)
     doc.spans["organisations"] = sorted(merged, key=lambda s: (s.start_char, s.end_char))
     doc.spans["roles"] = roles
     return doc

@@ -25,6 +25,7 @@ FULLWIDTH_OFFSET = 0xFEE0
 SCRIPT_BOUNDARY = re.compile(
     r"[\u3400-\u9fff]+|[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a.．%％]+|[^\u3400-\u9fff0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a.．%％]+"
 )
+ALNUM_RUN = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 RULE_COMPONENTS = [
     "extract_sentences",
     "extract_titles",
@@ -58,8 +59,8 @@ class ExtractTokenizer(ChineseTokenizer):
     def __call__(self, text: str) -> Doc:
         if self.segmenter == Segmenter.pkuseg and self.pkuseg_seg is not None:
             words = list(self.segment_lines(text))
-        else:
-            words = list(text)
+        else:  # one token per character, but runs of digits and letters stay whole
+            words = [c for run in split_scripts(text) for c in ([run] if ALNUM_RUN.match(run) else run)]
         words, spaces = spacy.util.get_words_and_spaces(
             [piece for word in words for piece in split_scripts(word)], text
         )

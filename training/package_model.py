@@ -1,0 +1,37 @@
+"""Install a trained pipeline at models/zh_extract with the project's name and version."""
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+import spacy
+
+from extract import __version__
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("trained", type=Path)
+    parser.add_argument("target", type=Path)
+    args = parser.parse_args()
+    nlp = spacy.load(args.trained)
+    nlp.meta.update({
+        "name": "extract",
+        "version": __version__,
+        "description": "Chinese segmentation (spacy-pkuseg) and NER (PERSON, ORG, LOC) trained by the extract project",
+        "license": "research / non-commercial (trained on research corpora, see README)",
+        "sources": [
+            {"name": "PKU People's Daily 1998 (SIGHAN 2005 PKU standard)"},
+            {"name": "MSRA NER (SIGHAN 2006)"},
+        ],
+    })
+    if args.target.exists():
+        shutil.rmtree(args.target)
+    nlp.to_disk(args.target)
+    size = sum(p.stat().st_size for p in args.target.rglob("*") if p.is_file())
+    print(f"{args.target}: {size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Retrain the segmenter and the NER from the corpora and install them at models/zh_extract.
+# usage: bash training/train.sh [CORPORA_DIR] [WORK_DIR]
+#   CORPORA_DIR  default ../shared/corpora (formats: see its README)
+#   WORK_DIR     default training/work (intermediate files; not committed)
+# Settings: SEG_ITER (pkuseg iterations, default 6), PRUNE (feature weight threshold,
+# default 0.05), NER_STEPS (spaCy training steps, default 15000).
+# Test splits are never read here; development splits are carved from training files.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CORPORA=${1:-../shared/corpora}
+WORK=${2:-training/work}
+SEG_ITER=${SEG_ITER:-6}
+PRUNE=${PRUNE:-0.05}
+NER_STEPS=${NER_STEPS:-15000}
+export OMP_NUM_THREADS=1
+mkdir -p "$WORK"
+
+echo "== 1. word segmentation data (dev = last 5% of pku_train)"
+python training/prepare_cws.py "$CORPORA/cws/pku_train.txt" "$WORK/cws"
+
+echo "== 2. pkuseg segmenter, $SEG_ITER iterations"
+python -c "import sys, spacy_pkuseg; spacy_pkuseg.train(sys.argv[1], sys.argv[2], sys.argv[3], train_iter=int(sys.argv[4]))" \
+  "$WORK/cws/cws_train.txt" "$WORK/cws/cws_dev.txt" "$WORK/pkuseg_full" "$SEG_ITER"
+
+echo "== 3. prune features below $PRUNE"
+python training/prune_segmenter.py "$WORK/pkuseg_full" "$WORK/pkuseg" --threshold "$PRUNE"
+python training/build_tokenizer.py "$WORK/pkuseg" "$WORK/tokenizer"
+
+echo "== 4. NER data (MSRA train; dev = last 5%), tokenised by the new segmenter"
+python training/prepare_ner.py "$WORK/tokenizer" "$WORK/ner" --train "$CORPORA/msra_ner/train.bio"
+
+echo "== 5. NER training ($NER_STEPS steps)"
+python -m spacy train training/configs/ner.cfg --output "$WORK/ner_model" \
+  --paths.train "$WORK/ner/train.spacy" --paths.dev "$WORK/ner/dev.spacy" \
+  --paths.pkuseg_model "$WORK/pkuseg" --training.max_steps "$NER_STEPS" \
+  --nlp.batch_size 256
+
+echo "== 6. install at models/zh_extract and benchmark"
+python training/package_model.py "$WORK/ner_model/model-best" models/zh_extract
+python benchmarks/models.py --model models/zh_extract --corpora "$CORPORA"
