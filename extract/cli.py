@@ -5,9 +5,10 @@ dataset written); 2 usage error; 3 the dataset does not validate.
 """
 from __future__ import annotations
 
-import json
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -25,26 +26,83 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
 
 
+def read_input_list(inputs: tuple[Path, ...], from_stdin: bool) -> list[Path]:
+    """Inputs named on the command line (globs expanded) and, with --stdin, one per line."""
+    paths: list[Path] = []
+    for item in inputs:
+        text = str(item)
+        if any(c in text for c in "*?[") and not item.exists():
+            paths.extend(sorted(Path().glob(text)))
+        else:
+            paths.append(item)
+    if from_stdin:
+        paths.extend(Path(line.strip()) for line in sys.stdin if line.strip())
+    return paths
+
+
+def show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+
 @main.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=click.Path(path_type=Path),
               help="Output folder.")
 @click.option("--model", default=None, type=click.Path(path_type=Path),
               help="spaCy pipeline folder (default: the shipped models/zh_extract; 'none' for rules only).")
-def run(inputs: tuple[Path, ...], out_dir: Path, model: Path | None) -> None:
-    """Process INPUT files or folders (default: seeds/) into the dataset in --out.
+@click.option("--workers", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1),
+              help="Worker processes (each loads the model once).")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True,
+              help="JSON arrays, or JSON Lines (one record per line; memory stays flat).")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
+              help="Per-document results for resumable runs (default: .OUT.cache beside --out).")
+@click.option("--stdin", "from_stdin", is_flag=True, help="Also read input paths from standard input, one per line.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--verbose", "-v", is_flag=True, help="Log stage timings.")
+def run(inputs, out_dir, model, workers, fmt, cache_dir, from_stdin, quiet, verbose) -> None:
+    """Process INPUT files, folders or globs (default: seeds/) into the dataset in --out.
 
-    Exit code 1 when some files failed: each is named with the reason on stderr and
-    in run.json; the other files are processed and the dataset is written.
+    \b
+    Exit codes:
+      0  every file was processed
+      1  some files failed: each is named with its reason on stderr and in run.json;
+         the other files were processed and the dataset was written
+      2  usage error
     """
     from .nlp import DEFAULT_MODEL
     from .pipeline import run as run_pipeline
 
+    if verbose:
+        logging.getLogger("extract").setLevel(logging.INFO)
     chosen = None if model is not None and str(model) == "none" else (model or DEFAULT_MODEL)
-    result = run_pipeline(list(inputs) or [Path("seeds")], out_dir, chosen)
+    paths = read_input_list(inputs, from_stdin) or [Path("seeds")]
+    started = time.perf_counter()
+    if show_progress(quiet):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn()]
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("extract", total=None, rate="0.0")
+
+            def tick(result):
+                rate = result.inputs / max(1e-9, time.perf_counter() - started)
+                bar.update(task, advance=1, rate=f"{rate:.1f}")
+
+            result = run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir, progress=tick)
+    else:
+        result = run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir)
     for failure in result.failures:
         click.echo(f"error: {failure['source']}: {failure['reason']}", err=True)
-    click.echo(f"{len(result.results)} documents written to {out_dir}, {len(result.failures)} failed", err=True)
+    if verbose:
+        for stage, seconds in sorted(result.timings.items(), key=lambda kv: -kv[1]):
+            logging.getLogger("extract").info("stage %-24s %8.3f s", stage, seconds)
+    if not quiet:
+        click.echo(
+            f"{result.documents} documents written to {out_dir} ({result.cached} from cache), "
+            f"{len(result.failures)} failed, {time.perf_counter() - started:.1f} s",
+            err=True,
+        )
     sys.exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
 
 

@@ -111,5 +111,8 @@ def load_pipeline(model: Path | str | None = DEFAULT_MODEL) -> Language:
     return nlp
 
 
-def model_name(nlp: Language) -> str:
-    return f"{nlp.meta.get('lang', 'zh')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0.0.0')}"
+def model_name(meta: dict) -> str:
+    """``zh_extract-0.1.0`` from a pipeline's meta; ``zh_rules`` for the blank pipeline."""
+    if not meta:
+        return "zh_rules"
+    return f"{meta.get('lang', 'zh')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0.0.0')}"

@@ -1,34 +1,44 @@
 """The pipeline: source files through every stage to the dataset.
 
 ingest -> clean -> split -> nlp (+ match, link) -> normalise -> write. Each document
-becomes a plain, JSON-serialisable result; :func:`extract.write.assemble` turns the
-results of all documents into the tables of the dataset.
+becomes a plain, JSON-serialisable result, kept in a cache by content hash and
+pipeline version so that a rerun skips unchanged documents; a
+:class:`extract.write.DatasetBuilder` turns the results into the dataset's tables.
+Documents are processed by ``workers`` processes, each loading the model once; the
+order of results (and so the output bytes) does not depend on their number.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import multiprocessing
+import os
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from . import __version__
 from .clean import CleanDocument, clean
 from .ingest import IngestError, RawDocument, iter_sources, read_document
 from .nlp import DEFAULT_MODEL, load_pipeline, model_name
 from .split import sentence_spans
-from .write import assemble, write_dataset
+from .write import DatasetBuilder, write_atomic
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class RunResult:
-    results: list[dict] = field(default_factory=list)
+    documents: int = 0
     failures: list[dict] = field(default_factory=list)
     inputs: int = 0
+    cached: int = 0
+    timings: Counter = field(default_factory=Counter)
 
 
 def document_record(cleaned: CleanDocument) -> dict:
@@ -51,22 +61,23 @@ def span_position(span) -> dict:
     return {"start": span.start_char, "end": span.end_char}
 
 
-def doc_result(cleaned: CleanDocument, doc: Doc) -> dict:
+def org_name(span) -> str:
+    return span._.canonical or span.text
+
+
+def doc_result(cleaned: CleanDocument, doc) -> dict:
     """The per-document result: the document record and its people, organisations,
     roles, metrics and dates (referring to people and organisations by name)."""
     spans = doc.spans
     return {
         "document": document_record(cleaned),
         "people": [{"name": s.text, **span_position(s)} for s in spans.get("people", [])],
-        "organisations": [
-            {"name": s._.canonical or s.text, "surface": s.text, **span_position(s)}
-            for s in spans.get("organisations", [])
-        ],
+        "organisations": [{"name": org_name(s), "surface": s.text, **span_position(s)} for s in spans.get("organisations", [])],
         "roles": [
             {
                 "person": s._.person.text,
                 "title": s._.title,
-                "organisation": (s._.organisation._.canonical or s._.organisation.text) if s._.organisation is not None else None,
+                "organisation": org_name(s._.organisation) if s._.organisation is not None else None,
                 **span_position(s),
             }
             for s in spans.get("roles", [])
@@ -79,51 +90,161 @@ def doc_result(cleaned: CleanDocument, doc: Doc) -> dict:
     }
 
 
-def analyse(nlp: Language, cleaned: CleanDocument) -> dict:
+def analyse(nlp: Language, cleaned: CleanDocument, timings: Counter | None = None) -> dict:
+    """Run the spaCy pipeline component by component (timing each) on a clean document."""
+    timings = timings if timings is not None else Counter()
+    start = time.perf_counter()
     doc = nlp.make_doc(cleaned.text)
+    timings["tokenizer"] += time.perf_counter() - start
     doc._.doc_id = cleaned.raw.id
     doc._.published = cleaned.published
-    return doc_result(cleaned, nlp(doc))
+    for name, component in nlp.pipeline:
+        start = time.perf_counter()
+        doc = component(doc)
+        timings[name] += time.perf_counter() - start
+    return doc_result(cleaned, doc)
 
 
-def process_raw(nlp: Language, raw: RawDocument) -> dict:
-    return analyse(nlp, clean(raw))
+class Processor:
+    """Turns one source path into a result or a failure; one per worker process."""
 
+    def __init__(self, model: Path | str | None, cache_dir: Path | None):
+        self.nlp = load_pipeline(model)
+        self.version = f"{__version__}|{code_fingerprint()}|{model_label(model)}"
+        self.cache_dir = cache_dir
+        self.timings: Counter = Counter()
 
-def process_paths(nlp: Language, paths: Iterable[Path], result: RunResult) -> None:
-    seen: dict[str, str] = {}
-    for path in paths:
-        result.inputs += 1
+    def cache_path(self, raw: RawDocument) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        key = hashlib.sha256(f"{self.version}|{raw.source}|{raw.sha256}".encode("utf-8")).hexdigest()
+        return self.cache_dir / key[:2] / f"{key}.json"
+
+    def __call__(self, path: Path) -> dict:
         try:
+            start = time.perf_counter()
             raw = read_document(path)
-            if raw.id in seen:
-                raise IngestError(str(path), f"duplicate document id {raw.id!r} (also {seen[raw.id]})")
-            seen[raw.id] = raw.source
-            result.results.append(process_raw(nlp, raw))
+            self.timings["ingest"] += time.perf_counter() - start
+            cached = self.cache_path(raw)
+            if cached is not None and cached.exists():
+                return {"result": json.loads(cached.read_text(encoding="utf-8")), "cached": True}
+            start = time.perf_counter()
+            cleaned = clean(raw)
+            self.timings["clean"] += time.perf_counter() - start
+            result = analyse(self.nlp, cleaned, self.timings)
+            if cached is not None:
+                write_atomic(cached, json.dumps(result, ensure_ascii=False))
+            return {"result": result, "cached": False}
         except IngestError as exc:
-            log.error("%s", exc)
-            result.failures.append({"source": exc.source, "reason": exc.reason})
+            return {"failure": {"source": exc.source, "reason": exc.reason}}
         except Exception as exc:  # a bug on one page must not lose the others
-            log.exception("%s: processing failed", path)
-            result.failures.append({"source": str(path), "reason": f"processing failed: {type(exc).__name__}: {exc}"})
+            log.debug("%s: processing failed", path, exc_info=True)
+            return {"failure": {"source": str(path), "reason": f"processing failed: {type(exc).__name__}: {exc}"}}
 
 
-def run_record(nlp: Language, result: RunResult, tables: dict[str, list[dict]]) -> dict:
-    return {
-        "pipeline_version": __version__,
-        "model": model_name(nlp),
-        "inputs": result.inputs,
-        "documents": len(result.results),
-        "failures": sorted(result.failures, key=lambda f: f["source"]),
-        "counts": {name: len(rows) for name, rows in tables.items()},
-    }
+_WORKER: Processor | None = None
 
 
-def run(inputs: list[Path], out_dir: Path, model: Path | str | None = DEFAULT_MODEL) -> RunResult:
-    """Process ``inputs`` (files or folders) and write the dataset to ``out_dir``."""
-    nlp = load_pipeline(model)
+def _init_worker(model, cache_dir) -> None:
+    global _WORKER
+    _WORKER = Processor(model, cache_dir)
+
+
+def _work(path: Path) -> tuple[dict, dict]:
+    outcome = _WORKER(path)
+    timings, _WORKER.timings = dict(_WORKER.timings), Counter()
+    return outcome, timings
+
+
+def outcomes(paths: Iterable[Path], model, cache_dir, workers: int) -> Iterator[tuple[dict, dict]]:
+    """(outcome, stage timings) per path, in input order, from ``workers`` processes."""
+    if workers <= 1:
+        processor = Processor(model, cache_dir)
+        for path in paths:
+            outcome = processor(path)
+            timings, processor.timings = dict(processor.timings), Counter()
+            yield outcome, timings
+        return
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(model, cache_dir)) as pool:
+        yield from pool.imap(_work, paths, chunksize=4)
+
+
+def code_fingerprint() -> str:
+    """A hash of the package's code and rule data: cached results of another version of
+    the rules are not reused."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".txt", ".tsv", ".json", ".jsonl"}:
+            digest.update(str(path.relative_to(package)).encode("utf-8"))
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_label(model: Path | str | None) -> str:
+    """Name and version of the pipeline at ``model`` (from its meta.json), or of the rules."""
+    meta_path = Path(model) / "meta.json" if model else None
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path and meta_path.exists() else {}
+    return model_name(meta)
+
+
+def default_cache_dir(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.cache"
+
+
+def run(
+    inputs: list[Path],
+    out_dir: Path,
+    model: Path | str | None = DEFAULT_MODEL,
+    *,
+    workers: int = 1,
+    fmt: str = "json",
+    cache_dir: Path | None = None,
+    progress=None,
+) -> RunResult:
+    """Process ``inputs`` (files or folders) and write the dataset to ``out_dir``.
+
+    ``cache_dir`` keeps per-document results (default: ``.<out>.cache`` beside the
+    output folder); ``progress`` is called once per document with the running result.
+    """
+    cache_dir = cache_dir if cache_dir is not None else default_cache_dir(out_dir)
     result = RunResult()
-    process_paths(nlp, iter_sources(inputs), result)
-    tables = assemble(result.results)
-    write_dataset(out_dir, tables, run_record(nlp, result, tables))
+    builder = DatasetBuilder(out_dir, fmt)
+    seen: dict[str, str] = {}
+    try:
+        for outcome, timings in outcomes(iter_sources(inputs), model, cache_dir, workers):
+            result.inputs += 1
+            result.timings.update(timings)
+            accept(outcome, result, builder, seen)
+            if progress is not None:
+                progress(result)
+        nlp_label = model_label(model)
+        builder.finish({
+            "pipeline_version": __version__,
+            "model": nlp_label,
+            "inputs": result.inputs,
+            "documents": result.documents,
+            "failures": sorted(result.failures, key=lambda f: f["source"]),
+            "counts": {},
+        })
+    except BaseException:
+        builder.abort()
+        raise
     return result
+
+
+def accept(outcome: dict, result: RunResult, builder: DatasetBuilder, seen: dict[str, str]) -> None:
+    if "failure" in outcome:
+        log.debug("%s: %s", outcome["failure"]["source"], outcome["failure"]["reason"])
+        result.failures.append(outcome["failure"])
+        return
+    document = outcome["result"]["document"]
+    if document["id"] in seen:
+        reason = f"duplicate document id {document['id']!r} (also {seen[document['id']]})"
+        result.failures.append({"source": document["source"], "reason": reason})
+        return
+    seen[document["id"]] = document["source"]
+    result.documents += 1
+    result.cached += int(outcome.get("cached", False))
+    builder.add(outcome["result"])

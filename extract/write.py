@@ -107,103 +107,171 @@ def mention_key(m: dict) -> tuple:
     return (m["doc_id"], m["start"], m["end"])
 
 
-def assemble_people(results: list[dict]) -> tuple[list[dict], dict[str, str]]:
-    by_name: dict[str, list[dict]] = defaultdict(list)
-    for result in results:
-        doc_id = result["document"]["id"]
-        for item in result["people"]:
-            by_name[item["name"]].append(mention(doc_id, item))
-    records, ids = [], {}
-    for name in sorted(by_name):
-        pid = stable_id("person", name)
-        ids[name] = pid
-        mentions = sorted({mention_key(m): m for m in by_name[name]}.values(), key=mention_key)
-        records.append({"id": pid, "name": name, "aliases": [], "mentions": mentions})
-    return records, ids
-
-
-def assemble_organisations(results: list[dict]) -> tuple[list[dict], dict[str, str]]:
-    """Organisations merged by shared names; returns records and name -> id."""
-    groups = UnionFind()
-    surfaces: dict[str, set[str]] = defaultdict(set)
-    mentions: dict[str, list[dict]] = defaultdict(list)
-    for result in results:
-        doc_id = result["document"]["id"]
-        for item in result["organisations"]:
-            groups.union(item["name"], item["surface"])
-            surfaces[item["name"]].add(item["surface"])
-            mentions[item["name"]].append(mention(doc_id, item))
-    members: dict[str, set[str]] = defaultdict(set)
-    for name in list(surfaces):
-        members[groups.find(name)] |= {name} | surfaces[name]
-    records, ids = [], {}
-    for names in members.values():
-        canonical = fullest(names)
-        oid = stable_id("org", canonical)
-        found = [m for n in names for m in mentions.get(n, [])]
-        for n in names:
-            ids[n] = oid
-        records.append({
-            "id": oid,
-            "name": canonical,
-            "aliases": sorted(names - {canonical}),
-            "mentions": sorted({mention_key(m): m for m in found}.values(), key=mention_key),
-        })
-    records.sort(key=lambda r: (r["name"], r["id"]))
-    return records, ids
-
-
 def numbered(doc_id: str, kind: str, items: list[dict]) -> list[dict]:
     return [{"id": f"{doc_id}-{kind}-{i:04d}", "doc_id": doc_id, **item} for i, item in enumerate(items, 1)]
 
 
-def assemble(results: list[dict]) -> dict[str, list[dict]]:
-    """The tables of the dataset from per-document results (sorted by document id)."""
-    results = sorted(results, key=lambda r: r["document"]["id"])
-    people, person_ids = assemble_people(results)
-    organisations, org_ids = assemble_organisations(results)
-    roles, metrics, dates = [], [], []
-    for result in results:
+class TableSink:
+    """Where the records of one document-level table go: kept in memory for a JSON
+    array, or validated and appended to a temporary JSON Lines file (flat memory)."""
+
+    def __init__(self, out_dir: Path, name: str, fmt: str):
+        self.name, self.fmt, self.rows, self.count = name, fmt, [], 0
+        self.path = out_dir / f"{name}.{'jsonl' if fmt == 'jsonl' else 'json'}"
+        self.handle = None
+        if fmt == "jsonl":
+            out_dir.mkdir(parents=True, exist_ok=True)
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=out_dir)
+            self.handle = os.fdopen(fd, "w", encoding="utf-8")
+
+    def add(self, rows: list[dict]) -> None:
+        self.count += len(rows)
+        if self.handle is None:
+            self.rows.extend(rows)
+            return
+        errors = validation_errors(self.name, rows)
+        if errors:
+            raise ValidationFailure("\n".join(errors[:20]))
+        for row in rows:
+            self.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def finish(self, rows: list[dict] | None = None) -> None:
+        if rows is not None:
+            self.add(rows)
+        other = self.path.with_suffix(".json" if self.fmt == "jsonl" else ".jsonl")
+        if other.exists():
+            other.unlink()  # a dataset is in one format; drop the other's stale file
+        if self.handle is None:
+            write_table(self.path.parent, self.name, self.rows)
+            return
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            if os.path.exists(self.tmp):
+                os.unlink(self.tmp)
+
+
+class DatasetBuilder:
+    """Builds the dataset from per-document results given one at a time.
+
+    Documents, metrics and dates only depend on their own document and go straight to
+    their sinks; people, organisations and roles need the cross-document dedupe
+    tables (names, aliases, mentions) and are written by :meth:`finish`.
+    """
+
+    def __init__(self, out_dir: Path, fmt: str = "json"):
+        self.out_dir, self.fmt = out_dir, fmt
+        self.sinks = {name: TableSink(out_dir, name, fmt) for name in ["documents", "metrics", "dates"]}
+        self.person_mentions: dict[str, list[dict]] = defaultdict(list)
+        self.org_groups = UnionFind()
+        self.org_surfaces: dict[str, set[str]] = defaultdict(set)
+        self.org_mentions: dict[str, list[dict]] = defaultdict(list)
+        self.roles: list[tuple[str, list[dict]]] = []
+
+    def add(self, result: dict) -> None:
         doc_id = result["document"]["id"]
-        roles += numbered(doc_id, "role", [
-            {
-                "person": person_ids[r["person"]],
-                "title": r["title"],
-                "organisation": org_ids.get(r["organisation"]) if r["organisation"] else None,
-                "start": r["start"],
-                "end": r["end"],
-            }
-            for r in result["roles"]
-        ])
-        metrics += numbered(doc_id, "metric", result["metrics"])
-        dates += numbered(doc_id, "date", result["dates"])
-    return {
-        "documents": [r["document"] for r in results],
-        "people": people,
-        "organisations": organisations,
-        "roles": roles,
-        "metrics": metrics,
-        "dates": dates,
-    }
+        self.sinks["documents"].add([result["document"]])
+        self.sinks["metrics"].add(numbered(doc_id, "metric", result["metrics"]))
+        self.sinks["dates"].add(numbered(doc_id, "date", result["dates"]))
+        for item in result["people"]:
+            self.person_mentions[item["name"]].append(mention(doc_id, item))
+        for item in result["organisations"]:
+            self.org_groups.union(item["name"], item["surface"])
+            self.org_surfaces[item["name"]].add(item["surface"])
+            self.org_mentions[item["name"]].append(mention(doc_id, item))
+        self.roles.append((doc_id, result["roles"]))
+
+    def people(self) -> list[dict]:
+        records = []
+        for name in sorted(self.person_mentions):
+            mentions = {mention_key(m): m for m in self.person_mentions[name]}
+            records.append({"id": person_id(name), "name": name, "aliases": [],
+                            "mentions": sorted(mentions.values(), key=mention_key)})
+        return records
+
+    def organisations(self) -> tuple[list[dict], dict[str, str]]:
+        """Organisations merged by shared names; returns records and name -> id."""
+        members: dict[str, set[str]] = defaultdict(set)
+        for name, surfaces in self.org_surfaces.items():
+            members[self.org_groups.find(name)] |= {name} | surfaces
+        records, ids = [], {}
+        for names in members.values():
+            canonical = fullest(names)
+            oid = stable_id("org", canonical)
+            found = {mention_key(m): m for n in names for m in self.org_mentions.get(n, [])}
+            ids.update({n: oid for n in names})
+            records.append({"id": oid, "name": canonical, "aliases": sorted(names - {canonical}),
+                            "mentions": sorted(found.values(), key=mention_key)})
+        records.sort(key=lambda r: (r["name"], r["id"]))
+        return records, ids
+
+    def finish(self, run: dict) -> dict[str, int]:
+        """Write every table, then the run record (last: it marks a complete dataset)."""
+        organisations, org_ids = self.organisations()
+        roles = []
+        for doc_id, items in sorted(self.roles, key=lambda x: x[0]):
+            roles += numbered(doc_id, "role", [
+                {"person": person_id(r["person"]), "title": r["title"],
+                 "organisation": org_ids.get(r["organisation"]) if r["organisation"] else None,
+                 "start": r["start"], "end": r["end"]}
+                for r in items
+            ])
+        counts = {}
+        for name, sink in self.sinks.items():
+            sink.rows.sort(key=lambda row: (row.get("doc_id", row["id"]), row["id"]))
+            counts[name] = sink.count
+            sink.finish()
+        people = self.people()
+        for name, rows in [("people", people), ("organisations", organisations), ("roles", roles)]:
+            TableSink(self.out_dir, name, self.fmt).finish(rows)
+            counts[name] = len(rows)
+        counts = {name: counts[name] for name in TABLES}
+        write_table(self.out_dir, RUN_RECORD, {**run, "counts": counts})
+        return counts
+
+    def abort(self) -> None:
+        for sink in self.sinks.values():
+            sink.abort()
 
 
-def write_dataset(out_dir: Path, tables: dict[str, list[dict]], run: dict) -> None:
-    """Validate and write every table, then the run record (last, as a completion mark)."""
-    for name in TABLES:
-        write_table(out_dir, name, tables[name])
-    write_table(out_dir, RUN_RECORD, run)
+def person_id(name: str) -> str:
+    return stable_id("person", name)
+
+
+def assemble(results: list[dict]) -> dict[str, list[dict]]:
+    """The tables of the dataset from per-document results, in memory (for tests and tools)."""
+    import tempfile as _tempfile
+
+    with _tempfile.TemporaryDirectory() as tmp:
+        builder = DatasetBuilder(Path(tmp))
+        for result in sorted(results, key=lambda r: r["document"]["id"]):
+            builder.add(result)
+        builder.finish({"pipeline_version": "", "model": "", "inputs": len(results), "documents": len(results),
+                        "failures": [], "counts": {}})
+        return {name: json.loads((Path(tmp) / f"{name}.json").read_text(encoding="utf-8")) for name in TABLES}
 
 
 def validate_dir(out_dir: Path) -> list[str]:
-    """Schema violations of the dataset in ``out_dir`` (missing files included)."""
+    """Schema violations of the dataset in ``out_dir`` (missing files included).
+    JSON arrays (``name.json``) and JSON Lines (``name.jsonl``) are both read."""
     problems = []
     for name in [*TABLES, RUN_RECORD]:
         path = out_dir / f"{name}.json"
-        if not path.exists():
-            problems.append(f"{name}.json: missing")
-            continue
+        lines = out_dir / f"{name}.jsonl"
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            if path.exists():
+                data = json.loads(path.read_text(encoding="utf-8"))
+            elif lines.exists():
+                with lines.open(encoding="utf-8") as handle:
+                    data = [json.loads(line) for line in handle if line.strip()]
+            else:
+                problems.append(f"{name}.json: missing")
+                continue
         except (OSError, ValueError) as exc:
             problems.append(f"{name}.json: not readable JSON: {exc}")
             continue
