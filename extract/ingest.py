@@ -21,6 +21,8 @@ BOMS = [
 ]
 # Detected Chinese encodings are widened to GB18030, a superset of GB2312 and GBK.
 GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+# Pages larger than this are refused with a clear error rather than stalling a worker.
+MAX_BYTES = 10 * 1024 * 1024
 INPUT_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
 HTML_SNIFF = re.compile(r"<(!doctype\s+html|html|head|body|meta|div|p|article)\b", re.I)
 # A decoded text with many C0 control characters (other than tab/newline/CR) is binary.
@@ -62,13 +64,22 @@ def detect_encoding(data: bytes) -> str:
     try:
         data.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+            return "utf-8"  # valid UTF-8 cut inside its last character: see decode()
     best = from_bytes(data[:200_000]).best()
     if best is None:
         raise ValueError("no text encoding fits the bytes (binary file?)")
     name = best.encoding.lower().replace("_", "")
     return "gb18030" if name in GB_FAMILY else best.encoding
+
+
+def truncated_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return False
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(data) - 3 and exc.reason == "unexpected end of data"
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -79,7 +90,8 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ValueError("binary file (NUL bytes)")
     encoding = detect_encoding(data)
     try:
-        text = data.decode(encoding)
+        # A file cut inside its last UTF-8 character loses only that character.
+        text = data.decode(encoding, errors="ignore") if encoding == "utf-8" and truncated_utf8(data) else data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise ValueError(f"undecodable as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}") from None
     text = text.lstrip("\ufeff")
@@ -96,10 +108,13 @@ def sniff_format(path: Path, text: str) -> str:
     return "html" if HTML_SNIFF.search(text[:2000]) else "text"
 
 
-def read_document(path: Path) -> RawDocument:
+def read_document(path: Path, max_bytes: int = MAX_BYTES) -> RawDocument:
     """Read one source file. Raises :class:`IngestError` naming the file and the reason."""
     source = str(path)
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise IngestError(source, f"too large: {size / 2**20:.1f} MiB (limit {max_bytes / 2**20:.0f} MiB)")
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(source, f"unreadable: {exc.strerror or exc}") from None
@@ -122,7 +137,8 @@ def iter_sources(inputs: Iterable[Path]) -> Iterator[Path]:
     for item in inputs:
         if item.is_dir():
             for path in sorted(item.rglob("*")):
-                if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES:
+                # Broken links are yielded too, so that they are reported, not skipped.
+                if (path.is_file() or path.is_symlink()) and path.suffix.lower() in INPUT_SUFFIXES:
                     yield path
         else:
             yield item

@@ -104,6 +104,8 @@ def load_pipeline(model: Path | str | None = DEFAULT_MODEL) -> Language:
         nlp = spacy.load(model_path)
     else:
         nlp = blank_pipeline()
+    # Ingest refuses files over 10 MiB; any text it lets through may be processed.
+    nlp.max_length = 20_000_000
     for name in RULE_COMPONENTS:
         if name not in nlp.pipe_names:
             before = "ner" if name == "extract_sentences" and "ner" in nlp.pipe_names else None
