@@ -132,5 +132,49 @@ def validate(dataset: Path) -> None:
     click.echo(f"{dataset}: valid", err=True)
 
 
+@main.command()
+@click.argument("dataset", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="HTML file to write (default: DATASET/../report.html).")
+def report(dataset: Path, out_file: Path | None) -> None:
+    """Write a self-contained HTML review page of DATASET (text with records highlighted)."""
+    from .report import render_report
+    from .write import write_atomic
+
+    target = out_file or dataset.parent / "report.html"
+    write_atomic(target, render_report(dataset))
+    click.echo(f"report written to {target}", err=True)
+
+
+@main.command("eval")
+@click.argument("dataset", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.argument("gold", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--sources", type=click.Path(path_type=Path), multiple=True,
+              help="Folder(s) of the source files, for the body score (default: seeds/ and each source's folder).")
+@click.option("--show-errors", is_flag=True, help="List missed and spurious records per document.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_command(dataset: Path, gold: Path, sources, show_errors: bool, as_json: bool) -> None:
+    """Score DATASET against the gold files in GOLD (P/R/F per field)."""
+    import json
+
+    from .evaluate import evaluate, format_summary
+
+    evaluation = evaluate(dataset, gold, list(sources))
+    summary = evaluation.summary()
+    if as_json:
+        click.echo(json.dumps({**summary, **({"errors": evaluation.errors} if show_errors else {})}, ensure_ascii=False, indent=1))
+        return
+    click.echo(format_summary(summary))
+    if show_errors:
+        for doc_id, errors in evaluation.errors.items():
+            click.echo(f"\n== {doc_id}")
+            for kind, found in errors.items():
+                if isinstance(found, dict) and ("missed" in found or "spurious" in found):
+                    click.echo(f"  {kind:14s} missed:   {', '.join(map(str, found.get('missed', []))) or '-'}")
+                    click.echo(f"  {'':14s} spurious: {', '.join(map(str, found.get('spurious', []))) or '-'}")
+                else:
+                    click.echo(f"  {kind}: {found}")
+
+
 if __name__ == "__main__":
     main()

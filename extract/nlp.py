@@ -5,7 +5,8 @@ the pipeline directory, see ``training/``); without a trained model it falls bac
 one token per character. ASCII letters and digits are shown to the segmenter in
 their full-width forms, the forms of its training corpus; the tokens keep the
 original characters. Tokens are also split where Han characters meet digits or Latin
-letters, so that a figure (``21.54亿元``) or a date (``9月4日``) starts on a token.
+letters if ``split_scripts`` is set, so that a figure (``21.54亿元``) or a date
+(``9月4日``) starts on a token (off by default: the PKU standard keeps ``1998年`` whole).
 """
 from __future__ import annotations
 
@@ -54,17 +55,40 @@ def split_scripts(word: str) -> list[str]:
 
 
 class ExtractTokenizer(ChineseTokenizer):
-    """spaCy's Chinese tokenizer with width mapping and script-boundary splitting."""
+    """spaCy's Chinese tokenizer with width mapping and, optionally, script-boundary splitting."""
+
+    def __init__(self, vocab, segmenter: str = "char", split_scripts: bool = False):
+        super().__init__(vocab, segmenter=segmenter)
+        self.split_scripts = split_scripts
+
+    def initialize(self, get_examples=None, *, nlp=None, pkuseg_model=None, pkuseg_user_dict="default"):
+        """As spaCy's, and ``pkuseg_user_dict="none"`` loads the model with no word list."""
+        if self.segmenter == Segmenter.pkuseg and pkuseg_user_dict == "none":
+            import spacy_pkuseg
+
+            self.pkuseg_seg = spacy_pkuseg.pkuseg(pkuseg_model, user_dict=None)
+            # spaCy serialises the (empty) word lists of the postprocessor too.
+            self.pkuseg_seg.postprocesser.common_words = set()
+            self.pkuseg_seg.postprocesser.other_words = set()
+            return
+        super().initialize(get_examples, nlp=nlp, pkuseg_model=pkuseg_model, pkuseg_user_dict=pkuseg_user_dict)
 
     def __call__(self, text: str) -> Doc:
         if self.segmenter == Segmenter.pkuseg and self.pkuseg_seg is not None:
             words = list(self.segment_lines(text))
+            if self.split_scripts:
+                words = [piece for word in words for piece in split_scripts(word)]
         else:  # one token per character, but runs of digits and letters stay whole
             words = [c for run in split_scripts(text) for c in ([run] if ALNUM_RUN.match(run) else run)]
-        words, spaces = spacy.util.get_words_and_spaces(
-            [piece for word in words for piece in split_scripts(word)], text
-        )
+        words, spaces = spacy.util.get_words_and_spaces(words, text)
         return Doc(self.vocab, words=words, spaces=spaces)
+
+    def _get_config(self) -> dict:
+        return {**super()._get_config(), "split_scripts": self.split_scripts}
+
+    def _set_config(self, config: dict = {}) -> None:  # noqa: B006  (spaCy's signature)
+        super()._set_config(config)
+        self.split_scripts = config.get("split_scripts", False)
 
     def segment_lines(self, text: str) -> Iterable[str]:
         """pkuseg words of ``text``, cut line by line, sliced from the original text."""
@@ -82,9 +106,9 @@ class ExtractTokenizer(ChineseTokenizer):
 
 
 @registry.tokenizers("extract.ChineseTokenizer.v1")
-def create_tokenizer(segmenter: str = "char"):
+def create_tokenizer(segmenter: str = "char", split_scripts: bool = False):
     def tokenizer_factory(nlp: Language) -> ExtractTokenizer:
-        return ExtractTokenizer(nlp.vocab, segmenter=segmenter)
+        return ExtractTokenizer(nlp.vocab, segmenter=segmenter, split_scripts=split_scripts)
 
     return tokenizer_factory
 

@@ -9,8 +9,9 @@ import spacy
 import extract.nlp  # noqa: F401  (registers extract.ChineseTokenizer.v1)
 
 
-def build(pkuseg_dir: Path, out_dir: Path, user_dict: str | None) -> None:
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "extract.ChineseTokenizer.v1", "segmenter": "pkuseg"}}})
+def build(pkuseg_dir: Path, out_dir: Path, user_dict: str, split_scripts: bool = False) -> None:
+    tokenizer = {"@tokenizers": "extract.ChineseTokenizer.v1", "segmenter": "pkuseg", "split_scripts": split_scripts}
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": tokenizer}})
     nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_dir), pkuseg_user_dict=user_dict)
     nlp.to_disk(out_dir)
 
@@ -19,9 +20,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("pkuseg_dir", type=Path)
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--user-dict", default="default", help="'default' (spacy-pkuseg's word list) or a file")
+    parser.add_argument("--user-dict", default="default", help="'default' (spacy-pkuseg's word list), 'none' or a file")
+    parser.add_argument("--split-scripts", action="store_true", help="split tokens where Han meets digits/letters")
     args = parser.parse_args()
-    build(args.pkuseg_dir, args.out_dir, args.user_dict)
+    build(args.pkuseg_dir, args.out_dir, args.user_dict, args.split_scripts)
     print(f"tokenizer pipeline -> {args.out_dir}")
 
 

@@ -15,6 +15,7 @@ from typing import Iterator
 
 import spacy
 from spacy.tokens import DocBin
+from spacy.util import filter_spans
 
 from extract.nlp import to_halfwidth
 
@@ -63,6 +64,8 @@ def to_docs(nlp, sentences, stats: dict):
                     missing.append(span)
                 continue
             spans.append(span)
+        taken = {i for span in spans for i in range(span.start, span.end)}
+        missing = [m for m in filter_spans(missing) if not taken & set(range(m.start, m.end))]
         doc.set_ents(spans, missing=missing, default="outside")
         yield doc
 

@@ -25,7 +25,7 @@ python -c "import sys, spacy_pkuseg; spacy_pkuseg.train(sys.argv[1], sys.argv[2]
 
 echo "== 3. prune features below $PRUNE"
 python training/prune_segmenter.py "$WORK/pkuseg_full" "$WORK/pkuseg" --threshold "$PRUNE"
-python training/build_tokenizer.py "$WORK/pkuseg" "$WORK/tokenizer"
+python training/build_tokenizer.py "$WORK/pkuseg" "$WORK/tokenizer" --user-dict none
 
 echo "== 4. NER data (MSRA train; dev = last 5%), tokenised by the new segmenter"
 python training/prepare_ner.py "$WORK/tokenizer" "$WORK/ner" --train "$CORPORA/msra_ner/train.bio"
