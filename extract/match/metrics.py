@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_tsv
-from ..normalise.numbers import ARABIC, CHINESE, parse_number
+from ..normalise.numbers import ARABIC, CHINESE, CHINESE_DIGITS, parse_number
 from . import char_span, overlaps
 
 QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\""}
@@ -71,6 +71,8 @@ def is_excluded(text: str, m: re.Match) -> bool:
     start, number, unit = m.start("number"), m.group("number").strip(), m.group("unit")
     prev = text[start - 1] if start > 0 else ""
     nxt = text[m.end("unit"):m.end("unit") + 1]
+    if number in {"零", "〇", "二"}:
+        return True  # 零部件, 零故障; 二次 (a count is written 两次)
     if prev == "第" or re.match(r"[A-Za-z0-9/\-_.]", prev):
         return True  # ordinal, or part of a code such as S3 or DL/T2096
     if unit == "年" and YEAR_LIKE.match(number) and not m.group("approx"):
@@ -105,6 +107,9 @@ def find_metrics(text: str) -> list[dict]:
     quoted = quoted_ranges(text)
     found = []
     for m in metric_pattern().finditer(text):
+        if re.match(f"[{CHINESE_DIGITS}]{{2}}", m.group("number")) and not m.group("before"):
+            # 唯一一家: two digits in a row are a word and a numeral, not one number.
+            m = metric_pattern().match(text, m.start("number") + 1) or m
         if is_excluded(text, m):
             continue
         if any(qs < m.start("number") and m.end("unit") <= qe for qs, qe in quoted):

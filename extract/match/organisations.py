@@ -44,8 +44,8 @@ def stop_chars() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def false_words() -> tuple[str, ...]:
-    return read_lines("org_false_words.txt")
+def false_word_pattern() -> re.Pattern:
+    return re.compile(alternation(read_lines("org_false_words.txt")))
 
 
 @lru_cache(maxsize=1)
@@ -103,25 +103,30 @@ def is_generic(name: str, suffix: str) -> bool:
     )
 
 
-def may_end_at(text: str, end: int, title_starts: set[int]) -> bool:
-    """An organisation name may end at ``end``: the next character starts no longer word
-    (a boundary, a title, a word that follows names) - so 科 in 科技 ends nothing."""
-    if end >= len(text) or not re.match(r"[\u4e00-\u9fffA-Za-z]", text[end]) or text[end] in stop_chars() or end in title_starts:
+def may_end_at(text: str, suffix: str, end: int, title_starts: set[int]) -> bool:
+    """An organisation name may end at ``end``. Heads of two or more characters (集团,
+    大学) end names; a one-character head (局, 处, 科) only where the next character
+    starts no longer word: a boundary, a title, a verb, another head - so 科 in 科技
+    ends nothing."""
+    if len(suffix) > 1 or end >= len(text) or not re.match(r"[\u4e00-\u9fffA-Za-z]", text[end]):
         return True
-    return text.startswith(followers(), end) or bool(suffix_pattern().match(text, end)) or text.startswith("党", end)
+    if text[end] in stop_chars() or end in title_starts or text.startswith("党", end):
+        return True
+    return text.startswith(followers(), end) or bool(left_breaks().match(text, end)) or bool(suffix_pattern().match(text, end))
 
 
 def find_organisations(text: str, blocked: list[tuple[int, int]], title_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
     """Rule organisations: (start, end) spans, longest chain per suffix run."""
     found = []
+    false_spans = [(f.start(), f.end()) for f in false_word_pattern().finditer(text)]
     for m in suffix_pattern().finditer(text):
-        if not may_end_at(text, m.end(), title_starts):
+        if not may_end_at(text, m.group(), m.end(), title_starts):
             continue
+        if any(s < m.end() and m.start() < e for s, e in false_spans):
+            continue  # 党组 in 党组织, 局 in 大局
         # Extend over directly following heads: 集团 + 党委, 局 + 战略规划与资源统筹处 is
         # found by the later suffix walking left over this one.
         if any(s < m.end() <= e for s, e in blocked):
-            continue
-        if any(text.endswith(w, 0, m.end()) for w in false_words()):
             continue
         start = walk_left(text, m.start(), blocked)
         breaks = [b.end() for b in left_breaks().finditer(text, start, m.start())]

@@ -1,0 +1,94 @@
+"""End-to-end throughput of `extract run`, measured on this machine.
+
+Builds a corpus by repeating the seed pages (each copy its own file, with a changed
+first line) up to ``--megabytes``, then runs the whole pipeline with 1 and 2 workers
+(no cache, fresh output folders) and reports characters per second, the speed-up,
+peak RSS per worker process and the time spent in each stage. Writes
+``benchmarks/throughput.json``. Usage:
+  python benchmarks/throughput.py [--megabytes 20] [--model models/zh_extract]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def build_corpus(folder: Path, megabytes: float) -> tuple[int, int]:
+    """Copies of the seeds up to ``megabytes`` of UTF-8; returns (files, characters)."""
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    target, size, chars, n = megabytes * 1e6, 0, 0, 0
+    while size < target:
+        for seed in seeds:
+            text = f"副本{n}\n" + seed.read_text(encoding="utf-8")
+            (folder / f"{seed.stem}_{n:06d}.txt").write_text(text, encoding="utf-8")
+            size += len(text.encode("utf-8"))
+            chars += len(text)
+            n += 1
+    return n, chars
+
+
+def measure(corpus: Path, workers: int, model: str) -> dict:
+    """One run in a child process (so its peak RSS and its workers' are its own)."""
+    out = Path(tempfile.mkdtemp(prefix="bench-out-"))
+    code = f"""
+import json, resource, sys, time
+from pathlib import Path
+from extract.pipeline import run
+start = time.perf_counter()
+result = run([Path({str(corpus)!r})], Path({str(out)!r}), {model!r}, workers={workers}, cache_dir=None)
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds, "documents": result.documents,
+    "timings": dict(result.timings),
+    "peak_rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "peak_rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
+"""
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=ROOT)
+    shutil.rmtree(out, ignore_errors=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--megabytes", type=float, default=20.0)
+    parser.add_argument("--model", default=str(ROOT / "models" / "zh_extract"))
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "throughput.json")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
+        corpus = Path(tmp)
+        files, chars = build_corpus(corpus, args.megabytes)
+        print(f"corpus: {files} files, {chars} characters ({args.megabytes} MB)", flush=True)
+        runs = {}
+        for workers in (1, 2):
+            result = measure(corpus, workers, args.model)
+            result["chars_per_second"] = round(chars / result["seconds"])
+            result["timings"] = {k: round(v, 2) for k, v in sorted(result["timings"].items(), key=lambda kv: -kv[1])}
+            runs[f"workers_{workers}"] = result
+            print(f"{workers} worker(s): {result['chars_per_second']} chars/s, {result['seconds']:.1f} s", flush=True)
+    report = {
+        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                    "cpus": os.cpu_count(), "python": platform.python_version()},
+        "model": os.path.relpath(args.model, ROOT) if args.model != "None" else "rules only",
+        "corpus": {"files": files, "characters": chars, "megabytes": args.megabytes},
+        "runs": runs,
+        "speedup_2_vs_1": round(runs["workers_2"]["chars_per_second"] / runs["workers_1"]["chars_per_second"], 2),
+        "note": "peak_rss_worker_mb is the largest resident set of any child process (one worker); "
+                "with 1 worker the work runs in the main process. Stage timings are summed over workers.",
+    }
+    args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps({k: report[k] for k in ["corpus", "speedup_2_vs_1"]}))
+
+
+if __name__ == "__main__":
+    main()
