@@ -95,7 +95,10 @@ def role_span(doc: Doc, person: Span, title: str, org: Span | None, start: int, 
     """The evidence span [start, end) carrying person, title and organisation."""
     evidence = char_span(doc, start, end, "ROLE")
     if evidence is not None:
-        evidence._.person, evidence._.title, evidence._.organisation = person, title, org
+        # Character offsets, not Span objects: a later token split would make those stale.
+        evidence._.person = (person.start_char, person.end_char)
+        evidence._.title = title
+        evidence._.organisation = (org.start_char, org.end_char) if org is not None else None
     return evidence
 
 

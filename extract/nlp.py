@@ -39,8 +39,9 @@ RULE_COMPONENTS = [
 
 
 def to_fullwidth(text: str) -> str:
-    """ASCII letters and digits to full-width, one character for one (offsets stay)."""
-    return "".join(chr(ord(c) + FULLWIDTH_OFFSET) if c.isascii() and c.isalnum() else c for c in text)
+    """Printable ASCII (letters, digits, punctuation) to full-width, one character for
+    one (offsets stay): the segmenter's corpus writes ，and ５ where web pages write , and 5."""
+    return "".join(chr(ord(c) + FULLWIDTH_OFFSET) if "!" <= c <= "~" else c for c in text)
 
 
 def to_halfwidth(text: str) -> str:

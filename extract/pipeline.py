@@ -65,19 +65,28 @@ def org_name(span) -> str:
     return span._.canonical or span.text
 
 
+def role_org_name(orgs: dict, text: str, position: tuple[int, int] | None) -> str | None:
+    if position is None:
+        return None
+    span = orgs.get(tuple(position))
+    return org_name(span) if span is not None else text[slice(*position)]
+
+
 def doc_result(cleaned: CleanDocument, doc) -> dict:
     """The per-document result: the document record and its people, organisations,
     roles, metrics and dates (referring to people and organisations by name)."""
     spans = doc.spans
+    text = doc.text
+    orgs = {(s.start_char, s.end_char): s for s in spans.get("organisations", [])}
     return {
         "document": document_record(cleaned),
         "people": [{"name": s.text, **span_position(s)} for s in spans.get("people", [])],
-        "organisations": [{"name": org_name(s), "surface": s.text, **span_position(s)} for s in spans.get("organisations", [])],
+        "organisations": [{"name": org_name(s), "surface": s.text, **span_position(s)} for s in orgs.values()],
         "roles": [
             {
-                "person": s._.person.text,
+                "person": text[slice(*s._.person)],
                 "title": s._.title,
-                "organisation": org_name(s._.organisation) if s._.organisation is not None else None,
+                "organisation": role_org_name(orgs, text, s._.organisation),
                 **span_position(s),
             }
             for s in spans.get("roles", [])

@@ -14,7 +14,8 @@ Doc.set_extension("published", default=None, force=True)
 Span.set_extension("value", default=None, force=True)
 Span.set_extension("unit", default=None, force=True)
 Span.set_extension("qualifier", default=None, force=True)
-# Role evidence spans: the person span, title text and organisation span (or None).
+# Role evidence spans: (start, end) of the person, the title text, (start, end) of the
+# organisation or None.
 Span.set_extension("person", default=None, force=True)
 Span.set_extension("title", default=None, force=True)
 Span.set_extension("organisation", default=None, force=True)
@@ -23,11 +24,29 @@ Span.set_extension("canonical", default=None, force=True)
 
 
 def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
-    """The span of characters [start, end), widened to token boundaries if needed."""
+    """The span of characters [start, end). Where a boundary falls inside a token
+    (the segmenter glued 吴凯说 together), that token is split first, so a span is
+    always exactly the characters the rule found."""
     span = doc.char_span(start, end, label=label)
-    if span is None:
-        span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    if span is None and 0 <= start < end <= len(doc.text):
+        split_at(doc, [start, end])
+        span = doc.char_span(start, end, label=label)
     return span
+
+
+def split_at(doc: Doc, positions: list[int]) -> None:
+    """Split the tokens that ``positions`` fall inside. Span groups are rebuilt from
+    their character offsets (span extension values are keyed by offsets and stay)."""
+    saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
+    with doc.retokenize() as retokenizer:
+        for token in list(doc):
+            cuts = sorted({p - token.idx for p in positions if token.idx < p < token.idx + len(token.text)})
+            if not cuts:
+                continue
+            pieces = [token.text[a:b] for a, b in zip([0, *cuts], [*cuts, len(token.text)])]
+            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+    for key, spans in saved.items():
+        doc.spans[key] = [x for x in (doc.char_span(a, b, label=lab) for a, b, lab in spans) if x is not None]
 
 
 def overlaps(span: Span, others) -> bool:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..data import read_lines
+from ..data import read_lines, read_tsv
 from . import char_span
 from .people import followers
 
@@ -94,10 +94,21 @@ def trim_left(text: str, start: int, end: int) -> int:
     return start
 
 
+@lru_cache(maxsize=1)
+def generic_heads() -> dict[str, int]:
+    """Heads that name an organisation only with a longer name before them (中心, 团队)."""
+    return {row[0]: int(row[1]) for row in read_tsv("org_generic_heads.tsv")}
+
+
 def is_generic(name: str, suffix: str) -> bool:
-    before = name[: len(name) - len(suffix)]
+    before = name[: len(name) - len(suffix)].strip("“”")
+    if suffix in generic_heads():
+        if len(before) < generic_heads()[suffix]:
+            return True  # 科创中心, 先锋团队: a kind of unit, not a name
+        if suffix in {"团队", "突击队"} and not (suffix_pattern().search(before) or "“" in name):
+            return True  # a team is named by its owner: 江汉大学…团队, “中碳登”碳路者团队
     return (
-        len(before.strip("“”")) < MIN_NAME_BEFORE_SUFFIX
+        len(before) < MIN_NAME_BEFORE_SUFFIX
         or name[0] in GENERIC_START
         or name.count("“") != name.count("”")
     )
@@ -137,6 +148,17 @@ def find_organisations(text: str, blocked: list[tuple[int, int]], title_starts: 
     return keep_longest(found)
 
 
+def plausible_org(name: str) -> bool:
+    """A statistical ORG span worth keeping: Chinese characters (with Latin letters),
+    no punctuation, not a generic phrase."""
+    return (
+        len(name) >= 2
+        and bool(re.search(r"[\u4e00-\u9fff]", name))
+        and bool(re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", name))
+        and name[0] not in GENERIC_START
+    )
+
+
 def keep_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Drop spans contained in another span."""
     spans = sorted(set(spans), key=lambda x: (x[0], -x[1]))
@@ -155,7 +177,7 @@ def organisations_component(doc: Doc) -> Doc:
     titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
     people = [(s.start_char, s.end_char) for s in doc.spans.get("people", [])]
     spans = find_organisations(doc.text, titles + people, {s for s, _ in titles})
-    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"ORG", "NT"}]
+    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG" and plausible_org(e.text)]
     spans = keep_longest(spans)
     doc.spans["organisations"] = [s for s in (char_span(doc, a, b, "ORG") for a, b in spans) if s is not None]
     return doc

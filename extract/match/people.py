@@ -185,6 +185,8 @@ def drop_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    # Statistical PERSON spans count when they have the form of a Chinese name.
+    ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e)]
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + ner_people
