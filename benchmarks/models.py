@@ -64,8 +64,10 @@ def score_ner(nlp, path: Path, limit: int | None = None) -> dict:
     sentences = sentences[:limit] if limit else sentences
     counts = {label: Counter() for label in ["PERSON", "ORG", "LOC"]}
     texts = [to_halfwidth(t) for t, _ in sentences]
+    inexpressible = 0
     for (text, gold), doc in zip(sentences, nlp.pipe(texts, batch_size=64)):
         gold_set = set(gold)
+        inexpressible += sum(1 for s, e, _ in gold if doc.char_span(s, e) is None)
         pred_set = {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in counts}
         for label, c in counts.items():
             g = {x for x in gold_set if x[2] == label}
@@ -75,6 +77,7 @@ def score_ner(nlp, path: Path, limit: int | None = None) -> dict:
             c["gold"] += len(g)
     total = sum(counts.values(), Counter())
     return {"overall": prf(total["tp"], total["pred"], total["gold"]),
+            "gold_entities_not_on_token_boundaries": inexpressible,
             **{label: prf(c["tp"], c["pred"], c["gold"]) for label, c in counts.items()}}
 
 

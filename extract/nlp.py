@@ -122,7 +122,7 @@ def blank_pipeline() -> Language:
 def load_pipeline(model: Path | str | None = DEFAULT_MODEL) -> Language:
     """The trained pipeline at ``model`` (or a blank one), with the rule components added."""
     # The rule components register themselves with spaCy on import.
-    from . import link, match  # noqa: F401
+    from . import link, match, split  # noqa: F401
 
     model_path = Path(model) if model else None
     if model_path is not None and (model_path / "config.cfg").exists():

@@ -126,8 +126,15 @@ def may_end_at(text: str, suffix: str, end: int, title_starts: set[int]) -> bool
     return text.startswith(followers(), end) or bool(left_breaks().match(text, end)) or bool(suffix_pattern().match(text, end))
 
 
-def find_organisations(text: str, blocked: list[tuple[int, int]], title_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
-    """Rule organisations: (start, end) spans, longest chain per suffix run."""
+def find_organisations(
+    text: str, blocked: list[tuple[int, int]], title_starts: set[int] = frozenset(), people: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """Rule organisations: (start, end) spans, longest chain per suffix run.
+
+    No head inside ``blocked`` (titles, names) counts; the walk left stops at a
+    person's name (``people``, default: all of ``blocked``) but runs through titles
+    inside names (广州市博士后创新实践基地)."""
+    walls = blocked if people is None else people
     found = []
     false_spans = [(f.start(), f.end()) for f in false_word_pattern().finditer(text)]
     for m in suffix_pattern().finditer(text):
@@ -139,13 +146,36 @@ def find_organisations(text: str, blocked: list[tuple[int, int]], title_starts: 
         # found by the later suffix walking left over this one.
         if any(s < m.end() <= e for s, e in blocked):
             continue
-        start = walk_left(text, m.start(), blocked)
+        start = walk_left(text, m.start(), walls)
         breaks = [b.end() for b in left_breaks().finditer(text, start, m.start())]
         start = trim_left(text, breaks[-1] if breaks else start, m.end())
         name = text[start:m.end()]
         if not is_generic(name, m.group()):
             found.append((start, m.end()))
     return keep_longest(found)
+
+
+MAX_UNMARKED_ORG = 5  # an ORG entity without an organisation head must be this short (中科院)
+
+
+def statistical_organisations(doc: Doc, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """NER ORG entities that look like names: cut before a job title, and either ending
+    in an organisation head or short (鼎龙控股, 中科院)."""
+    text = doc.text
+    found = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG":
+            continue
+        start, end = ent.start_char, ent.end_char
+        end = min([s for s, _ in titles if start < s < end] + [end])
+        name = text[start:end]
+        head = suffix_pattern().search(name)
+        marked = any(name.endswith(h) for h in read_lines("org_suffixes.txt"))
+        if not plausible_org(name) or false_word_pattern().search(name):
+            continue
+        if marked or (len(name) <= MAX_UNMARKED_ORG and head is None):
+            found.append((start, end))
+    return found
 
 
 def plausible_org(name: str) -> bool:
@@ -176,8 +206,8 @@ def organisations_component(doc: Doc) -> Doc:
     """Organisations in ``doc.spans["organisations"]``: NER ORG entities and the rules."""
     titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
     people = [(s.start_char, s.end_char) for s in doc.spans.get("people", [])]
-    spans = find_organisations(doc.text, titles + people, {s for s, _ in titles})
-    spans += [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG" and plausible_org(e.text)]
+    spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
+    spans += statistical_organisations(doc, titles)
     spans = keep_longest(spans)
     doc.spans["organisations"] = [s for s in (char_span(doc, a, b, "ORG") for a, b in spans) if s is not None]
     return doc
