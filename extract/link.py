@@ -16,7 +16,6 @@ from spacy.tokens import Doc, Span
 
 from .match import char_span
 from .match.organisations import is_generic, trim_left, walk_left
-from .match.people import name_list_at
 
 CHAIN_GAP = re.compile(r"^[、，,兼]$")
 COMMITTEE_PREFIX = re.compile(r"^(市委|省委|区委|县委|镇党委|党工委)")
@@ -46,13 +45,16 @@ def org_ending_at(orgs: list[Span], text: str, position: int) -> Span | None:
 def people_after(text: str, position: int, people: list[Span]) -> list[Span]:
     """People right after ``position``: one name, or a list separated by spaces or 、."""
     starts = {p.start_char: p for p in people}
-    skip = re.match(r"[\s:：]*", text[position:]).end()
-    spans = []
-    for start, end in name_list_at(text, position + skip):
-        span = starts.get(start)
-        if span is not None and span.end_char == end:
-            spans.append(span)
-    return spans
+    i = position + re.match(r"[\s:：]*", text[position:]).end()
+    found = []
+    while i in starts:
+        span = starts[i]
+        found.append(span)
+        separator = re.match(r"[ \u3000、]+", text[span.end_char:])
+        if not separator:
+            break
+        i = span.end_char + separator.end()
+    return found
 
 
 def chain_titles(text: str, titles: list[Span], orgs: list[Span]) -> list[list[Span]]:
@@ -126,7 +128,18 @@ def link_roles(doc: Doc) -> tuple[list[Span], list[Span]]:
             # The evidence starts at the organisation only when it is named right there.
             start = org.start_char if org is not None and real else title.start_char
             roles.extend(role_span(doc, person, title.text, org, start, person.end_char) for person in named)
-    return [r for r in roles if r is not None], new_orgs
+    return one_per_pair(doc.text, [r for r in roles if r is not None]), new_orgs
+
+
+def one_per_pair(text: str, roles: list[Span]) -> list[Span]:
+    """One role per (person, title) in a document, as the guidelines count them: the
+    first statement that names an organisation, else the first."""
+    chosen: dict[tuple[str, str], Span] = {}
+    for role in roles:
+        key = (text[slice(*role._.person)], role._.title)
+        if key not in chosen or (chosen[key]._.organisation is None and role._.organisation is not None):
+            chosen[key] = role
+    return sorted(chosen.values(), key=lambda r: (r.start_char, r.end_char))
 
 
 def resolve_aliases(doc: Doc, orgs: list[Span]) -> list[Span]:

@@ -5,6 +5,8 @@ Importing this package registers the components with spaCy.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 # Document metadata the rules may use (set by the pipeline before the components run).
@@ -21,6 +23,11 @@ Span.set_extension("title", default=None, force=True)
 Span.set_extension("organisation", default=None, force=True)
 # Organisations: the canonical (fullest) name a short form refers to within the doc.
 Span.set_extension("canonical", default=None, force=True)
+
+
+def alternation(words) -> str:
+    """A regex alternation of ``words``, longest first (so the longest match wins)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:

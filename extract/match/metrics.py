@@ -15,15 +15,11 @@ from spacy.tokens import Doc
 
 from ..data import read_tsv
 from ..normalise.numbers import ARABIC, CHINESE, CHINESE_DIGITS, parse_number
-from . import char_span, overlaps
+from . import alternation, char_span, overlaps
 
 QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\""}
 SHORT_QUOTE = 10  # a quoted phrase up to this long is a name, not a statement
 YEAR_LIKE = re.compile(r"^(1[5-9]|20|21)\d{2}$")
-
-
-def alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines, read_tsv
-from . import char_span
+from . import alternation, char_span
 from .people import followers
 
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·“”()（）]")
@@ -26,11 +26,9 @@ AFTER_NUMBER = set("个家名位项条年月日所支批")
 SOFT_JOINERS = set("和与")
 GENERIC_START = set("该本此这各我贵其全某每两多一")
 MAX_LENGTH = 32
+LOCAL_PLACES = {"省", "市", "区", "县", "镇", "乡", "村"}
+LOCAL_BODIES = {"委", "党委", "党工委", "工委", "纪委", "政府", "人民政府", "工商联", "妇联", "科协", "总工会"}
 MIN_NAME_BEFORE_SUFFIX = 2
-
-
-def alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +105,8 @@ def is_generic(name: str, suffix: str) -> bool:
             return True  # 科创中心, 先锋团队: a kind of unit, not a name
         if suffix in {"团队", "突击队"} and not (suffix_pattern().search(before) or "“" in name):
             return True  # a team is named by its owner: 江汉大学…团队, “中碳登”碳路者团队
+    if before in LOCAL_PLACES and suffix in LOCAL_BODIES:
+        return False  # 市委, 区党工委, 市政府: this city's or district's own body
     return (
         len(before) < MIN_NAME_BEFORE_SUFFIX
         or name[0] in GENERIC_START
@@ -155,7 +155,7 @@ def find_organisations(
     return keep_longest(found)
 
 
-MAX_UNMARKED_ORG = 5  # an ORG entity without an organisation head must be this short (中科院)
+MAX_UNMARKED_ORG = 0  # an ORG entity without an organisation head is not kept
 
 
 def statistical_organisations(doc: Doc, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -201,13 +201,31 @@ def keep_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-@Language.component("extract_organisations", requires=["doc.spans"], assigns=["doc.spans"])
-def organisations_component(doc: Doc) -> Doc:
-    """Organisations in ``doc.spans["organisations"]``: NER ORG entities and the rules."""
-    titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
-    people = [(s.start_char, s.end_char) for s in doc.spans.get("people", [])]
-    spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
-    spans += statistical_organisations(doc, titles)
-    spans = keep_longest(spans)
-    doc.spans["organisations"] = [s for s in (char_span(doc, a, b, "ORG") for a, b in spans) if s is not None]
-    return doc
+class OrganisationFinder:
+    """Organisations in ``doc.spans["organisations"]``: the rules, plus (with
+    ``use_statistical``) NER ORG entities that end in an organisation head. On the
+    development pages the statistical ones added more wrong names than right ones,
+    so they are off by default."""
+
+    def __init__(self, use_statistical: bool):
+        self.use_statistical = use_statistical
+
+    def __call__(self, doc: Doc) -> Doc:
+        titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
+        people = [(s.start_char, s.end_char) for s in doc.spans.get("people", [])]
+        spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
+        if self.use_statistical:
+            spans += statistical_organisations(doc, titles)
+        spans = keep_longest(spans)
+        doc.spans["organisations"] = [s for s in (char_span(doc, a, b, "ORG") for a, b in spans) if s is not None]
+        return doc
+
+
+@Language.factory(
+    "extract_organisations",
+    default_config={"use_statistical": False},
+    requires=["doc.spans"],
+    assigns=["doc.spans"],
+)
+def make_organisation_finder(nlp: Language, name: str, use_statistical: bool) -> OrganisationFinder:
+    return OrganisationFinder(use_statistical)

@@ -185,8 +185,10 @@ def drop_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    # Statistical PERSON spans count when they have the form of a Chinese name.
-    ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e)]
+    # Statistical PERSON spans count when they have the form of a Chinese name and end
+    # where a name can end (华工 in 华工正源… is the start of a company name).
+    title_starts = {s for s, _ in titles}
+    ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e) and (boundary_strength(text, e) or e in title_starts)]
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + ner_people

@@ -11,11 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines
-from . import char_span
-
-
-def alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+from . import alternation, char_span
 
 
 @lru_cache(maxsize=1)
