@@ -31,20 +31,28 @@ class TitleLink:
     people: list[Span] = field(default_factory=list)
 
 
-def org_ending_at(orgs: list[Span], text: str, position: int) -> Span | None:
-    """The organisation span ending at ``position`` or a few name characters before it."""
-    best = None
-    for org in orgs:
-        gap = text[org.end_char:position]
-        if 0 <= len(gap) <= NEAR_ORG_GAP and org.end_char <= position and not re.search(r"[\s，,。、；;：:“”]", gap):
-            if best is None or org.end_char > best.end_char:
-                best = org
-    return best
+class OrgIndex:
+    """Organisation spans by end offset, to find the one holding a title quickly."""
+
+    def __init__(self, orgs: list[Span]):
+        self.by_end: dict[int, list[Span]] = {}
+        for org in orgs:
+            self.by_end.setdefault(org.end_char, []).append(org)
+
+    def add(self, org: Span) -> None:
+        self.by_end.setdefault(org.end_char, []).append(org)
+
+    def ending_near(self, text: str, position: int) -> Span | None:
+        """The organisation ending at ``position`` or a few name characters before it."""
+        for end in range(position, max(-1, position - NEAR_ORG_GAP - 1), -1):
+            if end in self.by_end and not re.search(r"[\s，,。、；;：:“”]", text[end:position]):
+                return self.by_end[end][0]
+        return None
 
 
-def people_after(text: str, position: int, people: list[Span]) -> list[Span]:
-    """People right after ``position``: one name, or a list separated by spaces or 、."""
-    starts = {p.start_char: p for p in people}
+def people_after(text: str, position: int, starts: dict[int, Span]) -> list[Span]:
+    """People right after ``position`` (``starts``: people by start offset): one name,
+    or a list separated by spaces or 、."""
     i = position + re.match(r"[\s:：]*", text[position:]).end()
     found = []
     while i in starts:
@@ -57,14 +65,14 @@ def people_after(text: str, position: int, people: list[Span]) -> list[Span]:
     return found
 
 
-def chain_titles(text: str, titles: list[Span], orgs: list[Span]) -> list[list[Span]]:
+def chain_titles(text: str, titles: list[Span], orgs: OrgIndex) -> list[list[Span]]:
     """Group titles that share one name: 党委副书记、副董事长朱国辉."""
     groups: list[list[Span]] = []
     for title in sorted(titles, key=lambda s: s.start_char):
         if groups:
             prev = groups[-1][-1]
             gap = text[prev.end_char:title.start_char]
-            inner = org_ending_at(orgs, text, title.start_char)
+            inner = orgs.ending_near(text, title.start_char)
             if gap and (CHAIN_GAP.match(gap) or (inner and CHAIN_GAP.match(text[prev.end_char:inner.start_char]))):
                 groups[-1].append(title)
                 continue
@@ -72,15 +80,16 @@ def chain_titles(text: str, titles: list[Span], orgs: list[Span]) -> list[list[S
     return groups
 
 
-def organisation_for(doc: Doc, text: str, title: Span, orgs: list[Span], new_orgs: list[Span]) -> tuple[Span | None, bool]:
+def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs: list[Span]) -> tuple[Span | None, bool]:
     """The organisation holding ``title`` and whether it was named (not inherited)."""
     prefix = COMMITTEE_PREFIX.match(title.text)
     if prefix:
         span = char_span(doc, title.start_char, title.start_char + prefix.end(), "ORG")
         if span is not None:
             new_orgs.append(span)
+            orgs.add(span)
         return span, False
-    near = org_ending_at(orgs + new_orgs, text, title.start_char)
+    near = orgs.ending_near(text, title.start_char)
     if near is not None:
         return near, True
     start = trim_left(text, walk_left(text, title.start_char, []), title.start_char)
@@ -89,6 +98,7 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: list[Span], new_org
         span = char_span(doc, start, title.start_char, "ORG")
         if span is not None:
             new_orgs.append(span)
+            orgs.add(span)
             return span, True
     return None, False
 
@@ -106,16 +116,20 @@ def role_span(doc: Doc, person: Span, title: str, org: Span | None, start: int, 
 
 def link_roles(doc: Doc) -> tuple[list[Span], list[Span]]:
     """Role evidence spans, and organisations the roles named that no rule had found."""
-    orgs = list(doc.spans.get("organisations", []))
+    orgs = OrgIndex(list(doc.spans.get("organisations", [])))
     people = list(doc.spans.get("people", []))
     new_orgs: list[Span] = []
     roles: list[Span | None] = []
     text = doc.text
+    people_starting = {p.start_char: p for p in people}
+    people_ending: dict[int, list[Span]] = {}
+    for person in people:
+        people_ending.setdefault(person.end_char, []).append(person)
     for group in chain_titles(text, list(doc.spans.get("titles", [])), orgs):
-        named = people_after(text, group[-1].end_char, people)
+        named = people_after(text, group[-1].end_char, people_starting)
         if not named:
             # NAME + TITLE (习近平总书记): the text names no organisation.
-            for person in (p for p in people if p.end_char == group[0].start_char):
+            for person in people_ending.get(group[0].start_char, []):
                 roles.extend(role_span(doc, person, t.text, None, person.start_char, t.end_char) for t in group)
             continue
         inherited: Span | None = None

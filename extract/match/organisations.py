@@ -56,13 +56,20 @@ def ends_with_suffix(text: str) -> bool:
     return any(text.endswith(s) for s in read_lines("org_suffixes.txt"))
 
 
-def walk_left(text: str, end: int, blocked: list[tuple[int, int]]) -> int:
-    """Leftmost start of a name ending at ``end``."""
+def covered(spans: list[tuple[int, int]]) -> set[int]:
+    """The character positions inside ``spans``."""
+    return {i for s, e in spans for i in range(s, e)}
+
+
+def walk_left(text: str, end: int, blocked: list[tuple[int, int]] | set[int]) -> int:
+    """Leftmost start of a name ending at ``end``; ``blocked``: spans or covered positions
+    (names) the walk may not enter."""
+    walls = blocked if isinstance(blocked, set) else covered(blocked)
     i = end
     limit = max(0, end - MAX_LENGTH)
     while i > limit:
         c = text[i - 1]
-        if HARD_BOUNDARY.match(c) or any(s < i <= e for s, e in blocked):
+        if HARD_BOUNDARY.match(c) or (i - 1) in walls:
             break
         if c in SOFT_JOINERS:
             if ends_with_suffix(text[:i - 1]) or i - 1 <= limit:
@@ -134,18 +141,17 @@ def find_organisations(
     No head inside ``blocked`` (titles, names) counts; the walk left stops at a
     person's name (``people``, default: all of ``blocked``) but runs through titles
     inside names (广州市博士后创新实践基地)."""
-    walls = blocked if people is None else people
+    walls = covered(blocked if people is None else people)
+    inside_blocked = covered(blocked)
+    false_positions = covered([(f.start(), f.end()) for f in false_word_pattern().finditer(text)])
     found = []
-    false_spans = [(f.start(), f.end()) for f in false_word_pattern().finditer(text)]
     for m in suffix_pattern().finditer(text):
         if not may_end_at(text, m.group(), m.end(), title_starts):
             continue
-        if any(s < m.end() and m.start() < e for s, e in false_spans):
+        if any(i in false_positions for i in range(m.start(), m.end())):
             continue  # 党组 in 党组织, 局 in 大局
-        # Extend over directly following heads: 集团 + 党委, 局 + 战略规划与资源统筹处 is
-        # found by the later suffix walking left over this one.
-        if any(s < m.end() <= e for s, e in blocked):
-            continue
+        if (m.end() - 1) in inside_blocked:
+            continue  # a head inside a title or a name
         start = walk_left(text, m.start(), walls)
         breaks = [b.end() for b in left_breaks().finditer(text, start, m.start())]
         start = trim_left(text, breaks[-1] if breaks else start, m.end())
