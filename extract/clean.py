@@ -8,13 +8,11 @@ go through trafilatura's main-content extraction. Pinyin glosses such as
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from importlib import resources
-
+from .data import read_json
 from .ingest import RawDocument
 
 SENTENCE_END = set("。！？…")
@@ -41,7 +39,7 @@ class CleanDocument:
 
 @lru_cache(maxsize=1)
 def chrome_rules() -> dict:
-    data = json.loads(resources.files("extract.data").joinpath("page_chrome.json").read_text("utf-8"))
+    data = read_json("page_chrome.json")
     compiled = {}
     for key, value in data.items():
         if key.startswith("_"):

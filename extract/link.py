@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .match import char_span
-from .match.organisations import is_generic, trim_left, walk_left
+from .match.organisations import is_generic_owner, trim_left, walk_left
 
 CHAIN_GAP = re.compile(r"^[、，,兼]$")
 COMMITTEE_PREFIX = re.compile(r"^(市委|省委|区委|县委|镇党委|党工委)")
@@ -94,7 +94,7 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
         return near, True
     start = trim_left(text, walk_left(text, title.start_char, []), title.start_char)
     name = text[start:title.start_char]
-    if len(name) >= 2 and not is_generic(name + "会", "会"):
+    if not is_generic_owner(name):
         span = char_span(doc, start, title.start_char, "ORG")
         if span is not None:
             new_orgs.append(span)

@@ -253,9 +253,7 @@ def person_id(name: str) -> str:
 
 def assemble(results: list[dict]) -> dict[str, list[dict]]:
     """The tables of the dataset from per-document results, in memory (for tests and tools)."""
-    import tempfile as _tempfile
-
-    with _tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
         builder = DatasetBuilder(Path(tmp))
         for result in sorted(results, key=lambda r: r["document"]["id"]):
             builder.add(result)

@@ -105,6 +105,12 @@ def generic_heads() -> dict[str, int]:
     return {row[0]: int(row[1]) for row in read_tsv("org_generic_heads.tsv")}
 
 
+def is_generic_owner(name: str) -> bool:
+    """Whether the words before a title (中碳登 in 中碳登党委副书记) are too generic to
+    name the organisation holding it."""
+    return len(name) < MIN_NAME_BEFORE_SUFFIX or name[0] in GENERIC_START or name.count("“") != name.count("”")
+
+
 def is_generic(name: str, suffix: str) -> bool:
     before = name[: len(name) - len(suffix)].strip("“”")
     if suffix in generic_heads():
