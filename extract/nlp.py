@@ -133,8 +133,9 @@ def load_pipeline(model: Path | str | None = DEFAULT_MODEL) -> Language:
     nlp.max_length = 20_000_000
     for name in RULE_COMPONENTS:
         if name not in nlp.pipe_names:
+            # Sentences go before the statistical NER, the rules after it.
             before = "ner" if name == "extract_sentences" and "ner" in nlp.pipe_names else None
-            nlp.add_pipe(name, before=before) if before else nlp.add_pipe(name)
+            nlp.add_pipe(name, before=before)
     return nlp
 
 
