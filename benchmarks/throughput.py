@@ -2,10 +2,10 @@
 
 Builds a corpus by repeating the seed pages (each copy its own file, with a changed
 first line) up to ``--megabytes``, then runs the whole pipeline with 1 and 2 workers
-(no cache, fresh output folders) and reports characters per second, the speed-up,
-peak RSS per worker process and the time spent in each stage. Writes
-``benchmarks/throughput.json``. Usage:
-  python benchmarks/throughput.py [--megabytes 20] [--model models/zh_extract]
+and with the Ray engine on a local 2-CPU Ray instance (no cache, fresh output folders),
+and reports characters per second, the speed-ups, peak RSS per worker process and the
+time spent in each stage. Writes ``benchmarks/throughput.json``. Usage:
+  python benchmarks/throughput.py [--megabytes 20] [--model models/zh_extract] [--no-ray]
 """
 from __future__ import annotations
 
@@ -37,13 +37,15 @@ def build_corpus(folder: Path, megabytes: float) -> tuple[int, int]:
     return n, chars
 
 
-def measure(corpus: Path, workers: int, model: str) -> dict:
-    """One run in a child process (so its peak RSS and its workers' are its own)."""
+def measure(corpus: Path, workers: int, model: str, engine: str = "pipeline") -> dict:
+    """One run in a child process (so its peak RSS and its workers' are its own).
+    ``engine`` is the module whose ``run`` is timed: pipeline (local) or ray_engine; the
+    Ray run includes starting and stopping the local Ray instance."""
     out = Path(tempfile.mkdtemp(prefix="bench-out-"))
     code = f"""
 import json, resource, sys, time
 from pathlib import Path
-from extract.pipeline import run
+from extract.{engine} import run
 start = time.perf_counter()
 result = run([Path({str(corpus)!r})], Path({str(out)!r}), {model!r}, workers={workers}, cache_dir=None)
 seconds = time.perf_counter() - start
@@ -63,18 +65,21 @@ def main() -> None:
     parser.add_argument("--megabytes", type=float, default=20.0)
     parser.add_argument("--model", default=str(ROOT / "models" / "zh_extract"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "throughput.json")
+    parser.add_argument("--no-ray", action="store_true", help="skip the Ray engine run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         corpus = Path(tmp)
         files, chars = build_corpus(corpus, args.megabytes)
         print(f"corpus: {files} files, {chars} characters ({args.megabytes} MB)", flush=True)
         runs = {}
-        for workers in (1, 2):
-            result = measure(corpus, workers, args.model)
+        plan = [("workers_1", 1, "pipeline"), ("workers_2", 2, "pipeline")]
+        plan += [] if args.no_ray else [("ray_2_cpus", 2, "ray_engine")]
+        for name, workers, engine in plan:
+            result = measure(corpus, workers, args.model, engine)
             result["chars_per_second"] = round(chars / result["seconds"])
             result["timings"] = {k: round(v, 2) for k, v in sorted(result["timings"].items(), key=lambda kv: -kv[1])}
-            runs[f"workers_{workers}"] = result
-            print(f"{workers} worker(s): {result['chars_per_second']} chars/s, {result['seconds']:.1f} s", flush=True)
+            runs[name] = result
+            print(f"{name}: {result['chars_per_second']} chars/s, {result['seconds']:.1f} s", flush=True)
     report = {
         "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
                     "cpus": os.cpu_count(), "python": platform.python_version()},
@@ -83,10 +88,13 @@ def main() -> None:
         "runs": runs,
         "speedup_2_vs_1": round(runs["workers_2"]["chars_per_second"] / runs["workers_1"]["chars_per_second"], 2),
         "note": "peak_rss_worker_mb is the largest resident set of any child process (one worker); "
-                "with 1 worker the work runs in the main process. Stage timings are summed over workers.",
+                "with 1 worker the work runs in the main process. Stage timings are summed over workers. "
+                "Ray's actors are not children of the measuring process, so the Ray run has no worker RSS.",
     }
+    if "ray_2_cpus" in runs:
+        report["ray_vs_2_workers"] = round(runs["ray_2_cpus"]["chars_per_second"] / runs["workers_2"]["chars_per_second"], 2)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: report[k] for k in ["corpus", "speedup_2_vs_1"]}))
+    print(json.dumps({k: report[k] for k in ["corpus", "speedup_2_vs_1", "ray_vs_2_workers"] if k in report}))
 
 
 if __name__ == "__main__":

@@ -56,10 +56,13 @@ def show_progress(quiet: bool) -> bool:
               help="JSON arrays, or JSON Lines (one record per line; memory stays flat).")
 @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=None,
               help="Per-document results for resumable runs (default: .OUT.cache beside --out).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local worker processes, or a Ray Data job on the cluster of RAY_ADDRESS "
+                   "(a local Ray instance with --workers CPUs if unset).")
 @click.option("--stdin", "from_stdin", is_flag=True, help="Also read input paths from standard input, one per line.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 @click.option("--verbose", "-v", is_flag=True, help="Log stage timings.")
-def run(inputs, out_dir, model, workers, fmt, cache_dir, from_stdin, quiet, verbose) -> None:
+def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, quiet, verbose) -> None:
     """Process INPUT files, folders or globs (default: seeds/) into the dataset in --out.
 
     \b
@@ -77,7 +80,12 @@ def run(inputs, out_dir, model, workers, fmt, cache_dir, from_stdin, quiet, verb
     chosen = None if model is not None and str(model) == "none" else (model or DEFAULT_MODEL)
     paths = read_input_list(inputs, from_stdin) or [Path("seeds")]
     started = time.perf_counter()
-    if show_progress(quiet):
+    if engine == "ray":
+        from .ray_engine import run as run_on_ray
+
+        result = run_on_ray(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir,
+                            quiet=not show_progress(quiet))
+    elif show_progress(quiet):
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

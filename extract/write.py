@@ -118,29 +118,41 @@ def numbered(doc_id: str, kind: str, items: list[dict]) -> list[dict]:
     return [{"id": f"{doc_id}-{kind}-{i:04d}", "doc_id": doc_id, **item} for i, item in enumerate(items, 1)]
 
 
-class TableSink:
-    """Where the records of one document-level table go: kept in memory for a JSON
-    array, or validated and appended to a temporary JSON Lines file (flat memory)."""
+def array_item(row) -> str:
+    """``row`` as it appears inside :func:`dumps` of a list (one level of indent), so that
+    an array written item by item has the same bytes as one dumped whole."""
+    # split on "\n" only: JSON escapes newlines inside strings, but not U+2028 and kin
+    return "\n".join(" " + line for line in json.dumps(row, ensure_ascii=False, indent=1).split("\n"))
 
-    def __init__(self, out_dir: Path, name: str, fmt: str):
+
+class TableSink:
+    """Where the records of one table go: kept in memory for a JSON array written at the
+    end, or (``fmt="jsonl"``, or ``streamed=True`` for rows that arrive already in their
+    final order) validated batch by batch and appended to a temporary file, memory flat."""
+
+    def __init__(self, out_dir: Path, name: str, fmt: str, *, streamed: bool = False):
         self.name, self.fmt, self.rows, self.count = name, fmt, [], 0
         self.path = out_dir / f"{name}.{'jsonl' if fmt == 'jsonl' else 'json'}"
         self.handle = None
-        if fmt == "jsonl":
+        if fmt == "jsonl" or streamed:
             out_dir.mkdir(parents=True, exist_ok=True)
             fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=out_dir)
             self.handle = os.fdopen(fd, "w", encoding="utf-8")
 
     def add(self, rows: list[dict]) -> None:
-        self.count += len(rows)
         if self.handle is None:
             self.rows.extend(rows)
+            self.count += len(rows)
             return
         errors = validation_errors(self.name, rows)
         if errors:
             raise ValidationFailure("\n".join(errors[:20]))
         for row in rows:
-            self.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            if self.fmt == "jsonl":
+                self.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                self.handle.write(("[\n" if self.count == 0 else ",\n") + array_item(row))
+            self.count += 1
 
     def finish(self, rows: list[dict] | None = None) -> None:
         if rows is not None:
@@ -151,6 +163,8 @@ class TableSink:
         if self.handle is None:
             write_table(self.path.parent, self.name, self.rows)
             return
+        if self.fmt != "jsonl":
+            self.handle.write("\n]\n" if self.count else "[]\n")
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.handle.close()
@@ -195,12 +209,7 @@ class DatasetBuilder:
         self.roles.append((doc_id, result["roles"]))
 
     def people(self) -> list[dict]:
-        records = []
-        for name in sorted(self.person_mentions):
-            mentions = {mention_key(m): m for m in self.person_mentions[name]}
-            records.append({"id": person_id(name), "name": name, "aliases": [],
-                            "mentions": sorted(mentions.values(), key=mention_key)})
-        return records
+        return [person_record(name, self.person_mentions[name]) for name in sorted(self.person_mentions)]
 
     def organisations(self) -> tuple[list[dict], dict[str, str]]:
         """Organisations merged by shared names; returns records and name -> id."""
@@ -209,12 +218,9 @@ class DatasetBuilder:
             members[self.org_groups.find(name)] |= {name} | surfaces
         records, ids = [], {}
         for names in members.values():
-            canonical = fullest(names)
-            oid = stable_id("org", canonical)
-            found = {mention_key(m): m for n in names for m in self.org_mentions.get(n, [])}
-            ids.update({n: oid for n in names})
-            records.append({"id": oid, "name": canonical, "aliases": sorted(names - {canonical}),
-                            "mentions": sorted(found.values(), key=mention_key)})
+            record = organisation_record(names, [m for n in names for m in self.org_mentions.get(n, [])])
+            ids.update({n: record["id"] for n in names})
+            records.append(record)
         records.sort(key=lambda r: (r["name"], r["id"]))
         return records, ids
 
@@ -223,12 +229,7 @@ class DatasetBuilder:
         organisations, org_ids = self.organisations()
         roles = []
         for doc_id, items in sorted(self.roles, key=lambda x: x[0]):
-            roles += numbered(doc_id, "role", [
-                {"person": person_id(r["person"]), "title": r["title"],
-                 "organisation": org_ids.get(r["organisation"]) if r["organisation"] else None,
-                 "start": r["start"], "end": r["end"]}
-                for r in items
-            ])
+            roles += role_records(doc_id, items, org_ids)
         counts = {}
         for name, sink in self.sinks.items():
             sink.rows.sort(key=lambda row: (row.get("doc_id", row["id"]), row["id"]))
@@ -249,6 +250,32 @@ class DatasetBuilder:
 
 def person_id(name: str) -> str:
     return stable_id("person", name)
+
+
+def person_record(name: str, mentions: Iterable[dict]) -> dict:
+    """A person of the dataset: one per distinct name, with every mention once, sorted."""
+    unique = {mention_key(m): m for m in mentions}
+    return {"id": person_id(name), "name": name, "aliases": [],
+            "mentions": sorted(unique.values(), key=mention_key)}
+
+
+def organisation_record(names: set[str], mentions: Iterable[dict]) -> dict:
+    """An organisation from a group of names and aliases that were linked: the fullest
+    name is canonical and gives the id, the others are aliases."""
+    canonical = fullest(names)
+    unique = {mention_key(m): m for m in mentions}
+    return {"id": stable_id("org", canonical), "name": canonical, "aliases": sorted(names - {canonical}),
+            "mentions": sorted(unique.values(), key=mention_key)}
+
+
+def role_records(doc_id: str, roles: list[dict], org_ids: dict[str, str]) -> list[dict]:
+    """One document's roles with person and organisation names replaced by ids."""
+    return numbered(doc_id, "role", [
+        {"person": person_id(r["person"]), "title": r["title"],
+         "organisation": org_ids.get(r["organisation"]) if r["organisation"] else None,
+         "start": r["start"], "end": r["end"]}
+        for r in roles
+    ])
 
 
 def assemble(results: list[dict]) -> dict[str, list[dict]]:

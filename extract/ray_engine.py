@@ -1,0 +1,362 @@
+"""The Ray engine of ``extract run --engine ray``: the same stages as a Ray Data job.
+
+The per-document stages (ingest, clean, split, nlp, match, link, normalise) run in an
+actor pool, one :class:`extract.pipeline.Processor` per actor, so each actor loads the
+model once. The cross-document steps are Ray operations on the cluster, not loops on the
+driver: duplicate document ids are dropped by a group-by, people are merged by name with a
+group-by, organisations that share a name or an alias are merged by connected components
+(min-label propagation with joins), and roles get their organisation ids from a join. The
+driver only streams the finished, sorted tables into the output files batch by batch.
+Records are built by the same functions as the local engine (:mod:`extract.write`), and
+the output is the same, byte for byte.
+
+The cluster is the one ``RAY_ADDRESS`` names, else a local one with ``workers`` CPUs.
+Input paths are resolved in the driver's working directory, which every node must see
+(a shared file system), and every node needs this package and the model installed.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+from .ingest import iter_sources
+from .pipeline import Processor, RunResult, model_label
+from .schema import RUN_RECORD, TABLES
+from .write import (
+    TableSink, numbered, organisation_record, person_record, role_records, write_table,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 4  # documents per actor call: small, so that actors share the work evenly
+STREAM_BATCH = 1024  # rows per batch when the driver writes a table
+OUTCOME_COLUMNS = ["order", "doc_id", "source", "reason", "cached", "result", "timings"]
+
+
+class DocumentActor:
+    """Ray Data actor: the per-document stages for a batch of (order, path) rows."""
+
+    def __init__(self, model, cache_dir, cwd: str):
+        if os.path.isdir(cwd):
+            os.chdir(cwd)  # relative input paths mean what they mean on the driver
+        self.processor = Processor(model, cache_dir)
+
+    def __call__(self, batch: dict) -> dict:
+        out = {column: [] for column in OUTCOME_COLUMNS}
+        for order, path in zip(batch["order"], batch["path"]):
+            outcome = self.processor(Path(str(path)))
+            timings, self.processor.timings = dict(self.processor.timings), Counter()
+            failure = outcome.get("failure", {})
+            result = outcome.get("result")
+            out["order"].append(int(order))
+            out["doc_id"].append(result["document"]["id"] if result else "")
+            out["source"].append(result["document"]["source"] if result else failure["source"])
+            out["reason"].append(failure.get("reason", ""))
+            out["cached"].append(bool(outcome.get("cached", False)))
+            out["result"].append(json.dumps(result, ensure_ascii=False) if result else "")
+            out["timings"].append(json.dumps(timings))
+        return out
+
+
+def partition_count(ds, workers: int) -> int:
+    """Blocks for the cross-document steps: one per CPU, more if blocks would outgrow
+    Ray's target block size. Ray's sort-based shuffle costs grow with blocks squared, and
+    the actor stage leaves one block per batch, so its output is repartitioned to this."""
+    from ray.data import DataContext
+
+    target = DataContext.get_current().target_max_block_size or 128 * 2**20
+    return max(1, workers, -(-(ds.size_bytes() or 0) // target))
+
+
+def drop_duplicate_ids(outcomes, partitions: int):
+    processed = outcomes.filter(lambda r: r["reason"] == "")
+    if not processed.count():
+        return outcomes
+    kept = processed.groupby("doc_id", num_partitions=partitions).map_groups(first_of_each_id)
+    return kept.union(outcomes.filter(lambda r: r["reason"] != "")).materialize()
+
+
+def first_of_each_id(group: dict) -> dict:
+    """Group-by step: of documents with one id, the first in input order is kept and the
+    others become failures, as in the local engine."""
+    orders = [int(o) for o in group["order"]]
+    first = orders.index(min(orders))
+    out = {column: list(group[column]) for column in OUTCOME_COLUMNS}
+    for i in range(len(orders)):
+        if i != first:
+            out["reason"][i] = f"duplicate document id {str(group['doc_id'][i])!r} (also {group['source'][first]})"
+            out["result"][i] = ""
+    return out
+
+
+def table_rows(kind: str) -> Callable[[dict], list[dict]]:
+    """flat_map step: the rows of the documents, metrics or dates table of one document,
+    with the keys both output orders sort on (input order for JSON Lines, ids for JSON)."""
+
+    def rows(row: dict) -> list[dict]:
+        result = json.loads(row["result"])
+        doc_id = row["doc_id"]
+        records = [result["document"]] if kind == "documents" else numbered(doc_id, kind[:-1], result[kind])
+        return [{"order": row["order"], "idx": i, "doc_id": doc_id, "id": record["id"],
+                 "row": json.dumps(record, ensure_ascii=False)} for i, record in enumerate(records)]
+
+    return rows
+
+
+def person_mentions(row: dict) -> list[dict]:
+    result = json.loads(row["result"])
+    return [{"name": p["name"], "doc_id": row["doc_id"], "start": p["start"], "end": p["end"]}
+            for p in result["people"]]
+
+
+def person_group(group: dict) -> dict:
+    mentions = [{"doc_id": str(d), "start": int(s), "end": int(e)}
+                for d, s, e in zip(group["doc_id"], group["start"], group["end"])]
+    name = str(group["name"][0])
+    return {"name": [name], "row": [json.dumps(person_record(name, mentions), ensure_ascii=False)]}
+
+
+def org_mentions(row: dict) -> list[dict]:
+    result = json.loads(row["result"])
+    return [{"name": o["name"], "surface": o["surface"], "doc_id": row["doc_id"], "start": o["start"],
+             "end": o["end"]} for o in result["organisations"]]
+
+
+def org_edges(row: dict) -> list[dict]:
+    """Both directions of a name-alias link, and a self link for each, so that a node's new
+    label is the minimum over itself and its neighbours."""
+    a, b = row["name"], row["surface"]
+    return [{"a": x, "b": y} for x, y in {(a, b), (b, a), (a, a), (b, b)}]
+
+
+def tagged(ds, key: str, side: int):
+    return ds.map(lambda r: {"key": r[key], "side": side, "row": json.dumps(dict(r), ensure_ascii=False)})
+
+
+def pair_up(columns: list[str], fill: dict | None) -> Callable[[dict], dict]:
+    """Group-by step of :func:`join_on`: each left row with each right row of its key
+    (merged, right wins), or with ``fill`` when it has none and ``fill`` is given."""
+
+    def pairs(group: dict) -> dict:
+        rows = [(int(side), json.loads(row)) for side, row in zip(group["side"], group["row"])]
+        left = [row for side, row in rows if side == 0]
+        right = [row for side, row in rows if side == 1] or ([fill] if fill is not None else [])
+        merged = [{**l, **r} for l in left for r in right]
+        return {column: [m[column] for m in merged] for column in columns}
+
+    return pairs
+
+
+def join_on(left, right, *, on: str, right_on: str, columns: list[str], partitions: int, fill: dict | None = None):
+    """Join two datasets on a key by grouping their union on it. Ray's own
+    ``Dataset.join`` runs a hash shuffle in aggregator actors, which costs tens of seconds
+    per join on a small machine; a group-by runs as a sort-based shuffle in tasks."""
+    both = tagged(left, on, 0).union(tagged(right, right_on, 1))
+    return both.groupby("key", num_partitions=partitions).map_groups(pair_up(columns, fill))
+
+
+def relabel(group: dict) -> dict:
+    """Group-by step (one node): the smallest label on offer, and whether it is new. The
+    node's own label is on offer through its self link."""
+    offers = list(zip(group["b"], group["label"]))
+    own = next(label for b, label in offers if b == group["a"][0])
+    new = min(label for _, label in offers)
+    return {"node": [group["a"][0]], "label": [new], "changed": [new != own]}
+
+
+def connected_labels(edges, partitions: int):
+    """(node, label) with label the smallest node of its connected component, by min-label
+    propagation: each round, a node takes the smallest label among its neighbours, until
+    no label changes (as many rounds as the widest component is long)."""
+    from ray.data.aggregate import Min
+
+    labels = edges.groupby("a", num_partitions=partitions).aggregate(Min("b", alias_name="label")).rename_columns({"a": "node"}).materialize()
+    while True:
+        offered = join_on(edges, labels, on="b", right_on="node", columns=["a", "b", "label"], partitions=partitions)
+        labels = offered.groupby("a", num_partitions=partitions).map_groups(relabel).materialize()
+        if not labels.filter(lambda r: r["changed"]).count():
+            return labels.select_columns(["node", "label"])
+
+
+def organisation_group(group: dict) -> dict:
+    """Group-by step (one connected component): the organisation record and its names."""
+    names = {str(n) for n in group["node"]}
+    mentions = [{"doc_id": str(d), "start": int(s), "end": int(e)}
+                for d, s, e, is_mention in zip(group["doc_id"], group["start"], group["end"], group["mention"])
+                if is_mention]
+    record = organisation_record(names, mentions)
+    return {"name": [record["name"]], "id": [record["id"]], "names": [json.dumps(sorted(names), ensure_ascii=False)],
+            "row": [json.dumps(record, ensure_ascii=False)]}
+
+
+def organisations(accepted, partitions: int):
+    """Organisation records (columns name, id, names, row), or None if there are none."""
+    mentions = accepted.flat_map(org_mentions).materialize()
+    if mentions.count() == 0:
+        return None
+    edges = mentions.flat_map(org_edges).groupby(["a", "b"], num_partitions=partitions).count().select_columns(["a", "b"]).materialize()
+    labels = connected_labels(edges, partitions)
+    nodes = labels.map(lambda r: {"label": r["label"], "node": r["node"], "mention": False, "doc_id": "",
+                                  "start": 0, "end": 0})
+    # a mention belongs to the component of its name (not of its surface), as locally
+    located = join_on(mentions, labels, on="name", right_on="node",
+                      columns=["label", "name", "doc_id", "start", "end"], partitions=partitions)
+    located = located.map(lambda r: {"label": r["label"], "node": r["name"], "mention": True,
+                                     "doc_id": r["doc_id"], "start": r["start"], "end": r["end"]})
+    return nodes.union(located).groupby("label", num_partitions=partitions).map_groups(organisation_group).materialize()
+
+
+def role_rows(row: dict) -> list[dict]:
+    """flat_map step: a document's roles, organisation ids still to be filled in."""
+    roles = json.loads(row["result"])["roles"]
+    records = role_records(row["doc_id"], roles, {})
+    return [{"doc_id": row["doc_id"], "idx": i, "org_name": role["organisation"] or "",
+             "row": json.dumps(record, ensure_ascii=False)} for i, (role, record) in enumerate(zip(roles, records))]
+
+
+def with_org_id(row: dict) -> dict:
+    record = json.loads(row["row"])
+    record["organisation"] = row["org_id"] or None
+    return {"doc_id": row["doc_id"], "idx": row["idx"], "row": json.dumps(record, ensure_ascii=False)}
+
+
+def roles(accepted, orgs, partitions: int):
+    rows = accepted.flat_map(role_rows).materialize()
+    if orgs is None:
+        return rows.select_columns(["doc_id", "idx", "row"])
+    names = orgs.flat_map(lambda r: [{"org_name": n, "org_id": r["id"]} for n in json.loads(r["names"])])
+    columns = ["doc_id", "idx", "row", "org_id"]
+    # roles without an organisation stay out of the join (they would all share one key)
+    linked = join_on(rows.filter(lambda r: r["org_name"] != ""), names, on="org_name", right_on="org_name",
+                     columns=columns, partitions=partitions, fill={"org_id": ""})
+    unlinked = rows.filter(lambda r: r["org_name"] == "").select_columns(["doc_id", "idx", "row"])
+    return linked.map(with_org_id).union(unlinked)
+
+
+def write_sorted(ds, out_dir: Path, name: str, fmt: str, keys: list[str]) -> int:
+    """Sort ``ds`` on the cluster and stream its ``row`` column into the table's file."""
+    sink = TableSink(out_dir, name, fmt, streamed=True)
+    try:
+        ds = ds and ds.materialize()
+        if ds is not None and ds.count():
+            for batch in ds.sort(keys).iter_batches(batch_size=STREAM_BATCH, batch_format="pyarrow"):
+                sink.add([json.loads(text) for text in batch.column("row").to_pylist()])
+        sink.finish()
+    except BaseException:
+        sink.abort()
+        raise
+    return sink.count
+
+
+def connect(workers: int, quiet: bool) -> bool:
+    """Join the cluster of ``RAY_ADDRESS`` or start a local one; True if we started it."""
+    import ray
+
+    if ray.is_initialized():
+        return False
+    settings = {"include_dashboard": False, "log_to_driver": not quiet, "logging_level": logging.WARNING}
+    if os.environ.get("RAY_ADDRESS"):
+        ray.init(**settings)
+    else:
+        ray.init(num_cpus=workers, **settings)
+    return True
+
+
+def configure_data(quiet: bool, partitions: int) -> None:
+    from ray.data import DataContext
+    from ray.data.context import ShuffleStrategy
+
+    context = DataContext.get_current()
+    context.execution_options.preserve_order = True  # tables stream out in sorted order
+    # Ray's default shuffle runs in aggregator actors sized for terabytes (200
+    # partitions); our cross-document tables are small, and a sort-based shuffle in tasks
+    # with one partition per CPU is an order of magnitude faster on them.
+    context.shuffle_strategy = ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
+    context.min_parallelism = partitions
+    context.enable_progress_bars = not quiet and not os.environ.get("CI")
+
+
+def run(
+    inputs: list[Path],
+    out_dir: Path,
+    model: Path | str | None,
+    *,
+    workers: int = 1,
+    fmt: str = "json",
+    cache_dir: Path | None = None,
+    quiet: bool = False,
+) -> RunResult:
+    """Like :func:`extract.pipeline.run`, on Ray."""
+    import ray
+    import ray.data
+
+    from .pipeline import default_cache_dir
+
+    cache_dir = cache_dir if cache_dir is not None else default_cache_dir(out_dir)
+    started = connect(workers, quiet)
+    configure_data(quiet, max(1, workers))
+    try:
+        paths = [{"order": i, "path": str(p)} for i, p in enumerate(iter_sources(inputs))]
+        result = RunResult(inputs=len(paths))
+        if not paths:
+            return write_empty(out_dir, fmt, model, result)
+        source = ray.data.from_items(paths, override_num_blocks=max(1, min(len(paths), workers * 8)))
+        outcomes = source.map_batches(
+            DocumentActor, fn_constructor_kwargs={"model": model, "cache_dir": cache_dir, "cwd": os.getcwd()},
+            batch_size=BATCH_SIZE, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
+        ).materialize()
+        partitions = partition_count(outcomes, workers)
+        checked = drop_duplicate_ids(outcomes.repartition(partitions).materialize(), partitions)
+        summary = checked.select_columns(["source", "reason", "cached", "timings"])
+        for row in summary.iter_rows():  # streamed; the counts do not depend on the order
+            result.timings.update(json.loads(row["timings"]))
+            if row["reason"]:
+                result.failures.append({"source": row["source"], "reason": row["reason"]})
+            else:
+                result.documents += 1
+                result.cached += int(row["cached"])
+        accepted = checked.filter(lambda r: r["reason"] == "").repartition(partitions).materialize()
+        counts = write_tables(accepted if result.documents else None, out_dir, fmt, partitions)
+        write_table(out_dir, RUN_RECORD, run_record(model, result, counts))
+        return result
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def write_tables(accepted, out_dir: Path, fmt: str, partitions: int) -> dict[str, int]:
+    counts = {}
+    order = ["order", "idx"] if fmt == "jsonl" else ["doc_id", "id"]
+    for name in ["documents", "metrics", "dates"]:
+        counts[name] = write_sorted(accepted and accepted.flat_map(table_rows(name)), out_dir, name, fmt, order)
+    people = accepted and accepted.flat_map(person_mentions)
+    people = people and people.materialize()
+    people = people.groupby("name", num_partitions=partitions).map_groups(person_group) if people and people.count() else None
+    counts["people"] = write_sorted(people, out_dir, "people", fmt, ["name"])
+    orgs = organisations(accepted, partitions) if accepted is not None else None
+    counts["organisations"] = write_sorted(orgs, out_dir, "organisations", fmt, ["name", "id"])
+    counts["roles"] = write_sorted(roles(accepted, orgs, partitions) if accepted is not None else None,
+                                   out_dir, "roles", fmt, ["doc_id", "idx"])
+    return {name: counts[name] for name in TABLES}
+
+
+def run_record(model, result: RunResult, counts: dict[str, int]) -> dict:
+    return {
+        "pipeline_version": __version__,
+        "model": model_label(model),
+        "inputs": result.inputs,
+        "documents": result.documents,
+        "failures": sorted(result.failures, key=lambda f: f["source"]),
+        "counts": counts,
+    }
+
+
+def write_empty(out_dir: Path, fmt: str, model, result: RunResult) -> RunResult:
+    counts = {name: write_sorted(None, out_dir, name, fmt, []) for name in TABLES}
+    write_table(out_dir, RUN_RECORD, run_record(model, result, counts))
+    return result

@@ -1,0 +1,69 @@
+"""The Ray engine: a local Ray instance with 2 CPUs gives the local engine's output, byte for byte."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from extract.cli import main
+from extract.nlp import DEFAULT_MODEL
+from extract.pipeline import run as run_local
+from extract.schema import RUN_RECORD, TABLES
+from conftest import SEEDS
+
+ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """The seeds, a copy of one seed in a subfolder (the same document id) and two
+    bad files, so that the cross-document steps and the failure path are both exercised."""
+    folder = tmp_path_factory.mktemp("ray_corpus")
+    seeds = sorted(SEEDS.iterdir())
+    for path in seeds:
+        shutil.copy(path, folder / path.name)
+    (folder / "zz_again").mkdir()
+    shutil.copy(seeds[0], folder / "zz_again" / seeds[0].name)
+    (folder / "empty.html").write_bytes(b"")
+    (folder / "binary.html").write_bytes(bytes(range(256)) * 64)
+    return folder
+
+
+def assert_same_files(ray_out, local_out, suffix):
+    for name in [*TABLES, RUN_RECORD]:
+        filename = f"{name}.json" if name == RUN_RECORD else f"{name}{suffix}"
+        assert (ray_out / filename).read_bytes() == (local_out / filename).read_bytes(), f"{filename} differs"
+
+
+def test_ray_engine_equals_local_engine_json(local_ray, corpus, tmp_path):
+    local_out, ray_out = tmp_path / "local", tmp_path / "ray"
+    run_local([corpus], local_out, workers=2)
+    result = CliRunner().invoke(main, ["run", str(corpus), "--out", str(ray_out), "--engine", "ray",
+                                       "--workers", "2", "--quiet"])
+    assert result.exit_code == 1, result.output  # the bad files and the duplicate fail, the rest is written
+    assert_same_files(ray_out, local_out, ".json")
+    record = json.loads((ray_out / "run.json").read_text(encoding="utf-8"))
+    assert record["documents"] == len(list(SEEDS.iterdir()))
+    assert len(record["failures"]) == 3
+    assert any("duplicate document id" in f["reason"] for f in record["failures"])
+    roles = json.loads((ray_out / "roles.json").read_text(encoding="utf-8"))
+    assert any(role["organisation"] for role in roles)  # the organisation join did link
+
+
+def test_ray_engine_equals_local_engine_jsonl(local_ray, corpus, tmp_path):
+    from extract.ray_engine import run as run_on_ray
+
+    local_out, ray_out = tmp_path / "local", tmp_path / "ray"
+    run_local([corpus], local_out, workers=2, fmt="jsonl")
+    result = run_on_ray([corpus], ray_out, DEFAULT_MODEL, workers=2, fmt="jsonl", quiet=True)
+    assert result.documents == len(list(SEEDS.iterdir()))
+    assert_same_files(ray_out, local_out, ".jsonl")
