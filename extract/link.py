@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .match import char_span
 from .match.organisations import is_generic_owner, trim_left, walk_left
+from .match.people import NAME_LIST_SEPARATOR
 
 CHAIN_GAP = re.compile(r"^[、，,兼]$")
 COMMITTEE_PREFIX = re.compile(r"^(市委|省委|区委|县委|镇党委|党工委)")
@@ -58,10 +59,10 @@ def people_after(text: str, position: int, starts: dict[int, Span]) -> list[Span
     while i in starts:
         span = starts[i]
         found.append(span)
-        separator = re.match(r"[ \u3000、]+", text[span.end_char:])
+        separator = NAME_LIST_SEPARATOR.match(text, span.end_char)
         if not separator:
             break
-        i = span.end_char + separator.end()
+        i = separator.end()
     return found
 
 

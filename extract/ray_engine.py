@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Callable
 
 from . import __version__
 from .ingest import iter_sources
-from .pipeline import Processor, RunResult, model_label
 from .schema import RUN_RECORD, TABLES
 from .write import (
     TableSink, numbered, organisation_record, person_record, role_records, write_table,
@@ -42,6 +42,7 @@ class DocumentActor:
     """Ray Data actor: the per-document stages for a batch of (order, path) rows."""
 
     def __init__(self, model, cache_dir, cwd: str):
+        from .pipeline import Processor
         if os.path.isdir(cwd):
             os.chdir(cwd)  # relative input paths mean what they mean on the driver
         self.processor = Processor(model, cache_dir)
@@ -290,15 +291,19 @@ def run(
     fmt: str = "json",
     cache_dir: Path | None = None,
     quiet: bool = False,
-) -> RunResult:
-    """Like :func:`extract.pipeline.run`, on Ray."""
+):
+    """Like :func:`extract.pipeline.run`, on Ray; returns its :class:`RunResult`."""
     import ray
     import ray.data
 
-    from .pipeline import default_cache_dir
+    # imported here, not at the top: Ray's task workers import this module, and the
+    # pipeline (spaCy and the rules) is needed only in the actors
+    from .pipeline import RunResult, default_cache_dir
 
     cache_dir = cache_dir if cache_dir is not None else default_cache_dir(out_dir)
+    clock = time.perf_counter()
     started = connect(workers, quiet)
+    log.info("ray: connected in %.1f s", time.perf_counter() - clock)
     configure_data(quiet, max(1, workers))
     try:
         paths = [{"order": i, "path": str(p)} for i, p in enumerate(iter_sources(inputs))]
@@ -310,6 +315,7 @@ def run(
             DocumentActor, fn_constructor_kwargs={"model": model, "cache_dir": cache_dir, "cwd": os.getcwd()},
             batch_size=BATCH_SIZE, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
         ).materialize()
+        log.info("ray: documents processed at %.1f s", time.perf_counter() - clock)
         partitions = partition_count(outcomes, workers)
         checked = drop_duplicate_ids(outcomes.repartition(partitions).materialize(), partitions)
         summary = checked.select_columns(["source", "reason", "cached", "timings"])
@@ -321,7 +327,9 @@ def run(
                 result.documents += 1
                 result.cached += int(row["cached"])
         accepted = checked.filter(lambda r: r["reason"] == "").repartition(partitions).materialize()
+        log.info("ray: duplicates dropped at %.1f s", time.perf_counter() - clock)
         counts = write_tables(accepted if result.documents else None, out_dir, fmt, partitions)
+        log.info("ray: tables written at %.1f s", time.perf_counter() - clock)
         write_table(out_dir, RUN_RECORD, run_record(model, result, counts))
         return result
     finally:
@@ -345,7 +353,9 @@ def write_tables(accepted, out_dir: Path, fmt: str, partitions: int) -> dict[str
     return {name: counts[name] for name in TABLES}
 
 
-def run_record(model, result: RunResult, counts: dict[str, int]) -> dict:
+def run_record(model, result, counts: dict[str, int]) -> dict:
+    from .pipeline import model_label
+
     return {
         "pipeline_version": __version__,
         "model": model_label(model),
@@ -356,7 +366,7 @@ def run_record(model, result: RunResult, counts: dict[str, int]) -> dict:
     }
 
 
-def write_empty(out_dir: Path, fmt: str, model, result: RunResult) -> RunResult:
+def write_empty(out_dir: Path, fmt: str, model, result):
     counts = {name: write_sorted(None, out_dir, name, fmt, []) for name in TABLES}
     write_table(out_dir, RUN_RECORD, run_record(model, result, counts))
     return result

@@ -17,8 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from jsonschema import Draft202012Validator, FormatChecker
-
 from .schema import RUN_RECORD, TABLES, json_schema
 
 
@@ -31,7 +29,11 @@ def stable_id(prefix: str, key: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def validator(name: str) -> Draft202012Validator:
+def validator(name: str):
+    # imported here: jsonschema's format checkers take seconds to import, and Ray's
+    # workers use this module's record builders without validating anything
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(json_schema(name), format_checker=FormatChecker())
 
 

@@ -32,6 +32,33 @@ def test_byline_lists_give_one_role_each(rules_nlp):
     assert {("周明", "记者", None), ("吴芳芳", "记者", None), ("冯磊", "通讯员", None)} <= roles(result)
 
 
+def test_names_separated_by_no_break_spaces(rules_nlp):
+    # scraped pages separate byline and credit names with NBSP (U+00A0)
+    result = run(rules_nlp, "本报讯记者周明\u00a0吴芳芳报道:会议召开。\n(冯磊\u00a0郑佳怡)")
+    assert {"周明", "吴芳芳", "冯磊", "郑佳怡"} <= {p["name"] for p in result["people"]}
+    assert {("周明", "记者", None), ("吴芳芳", "记者", None)} <= roles(result)
+
+
+def test_common_words_shaped_like_names_are_not_names(rules_nlp):
+    result = run(rules_nlp, "项目负责人常态化走访企业,实现高质量发展。")
+    assert result["people"] == []
+
+
+def test_a_name_ends_before_a_verb_that_follows_names(rules_nlp):
+    result = run(rules_nlp, "研究院首席专家林晓东领衔攻关。")
+    assert {"林晓东"} == {p["name"] for p in result["people"]}
+
+
+def test_well_known_bodies_without_a_head_are_organisations(rules_nlp):
+    result = run(rules_nlp, "论坛由工信部指导,新华社、央视等媒体到场报道。")
+    assert {"工信部", "新华社", "央视"} <= {o["name"] for o in result["organisations"]}
+
+
+def test_a_ministry_department_ends_in_si(rules_nlp):
+    result = run(rules_nlp, "会上,教育部高等教育司有关负责人介绍了情况。")
+    assert "教育部高等教育司" in {o["name"] for o in result["organisations"]}
+
+
 def test_honorifics_are_not_names(rules_nlp):
     result = run(rules_nlp, "王总表示,公司将继续加大投入。")
     assert result["people"] == []

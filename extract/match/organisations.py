@@ -29,6 +29,7 @@ MAX_LENGTH = 32
 LOCAL_PLACES = {"省", "市", "区", "县", "镇", "乡", "村"}
 LOCAL_BODIES = {"委", "党委", "党工委", "工委", "纪委", "政府", "人民政府", "工商联", "妇联", "科协", "总工会"}
 MIN_NAME_BEFORE_SUFFIX = 2
+WORDS_THROUGH_STOPS = {"高等", "中等", "初等"}  # 等 ends a list (A、B等单位) but not in 高等研究院
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +51,20 @@ def false_word_pattern() -> re.Pattern:
 def left_breaks() -> re.Pattern:
     """Verbs and adverbs that a name never contains: the name starts after the last one."""
     return re.compile(alternation(read_lines("org_left_breaks.txt")))
+
+
+@lru_cache(maxsize=1)
+def gazetteer_pattern() -> re.Pattern:
+    return re.compile(alternation(read_lines("org_gazetteer.txt")))
+
+
+def gazetteer_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Well-known bodies named without a head (工信部, 新华社), outside titles and names.
+    A match glued to more name characters on its left (X党中央) is still found; one
+    inside a longer name is dropped later as contained."""
+    inside = covered(blocked)
+    return [(m.start(), m.end()) for m in gazetteer_pattern().finditer(text)
+            if not any(i in inside for i in range(m.start(), m.end()))]
 
 
 def ends_with_suffix(text: str) -> bool:
@@ -74,7 +89,8 @@ def walk_left(text: str, end: int, blocked: list[tuple[int, int]] | set[int]) ->
         if c in SOFT_JOINERS:
             if ends_with_suffix(text[:i - 1]) or i - 1 <= limit:
                 break
-        elif c in stop_chars() or not NAME_CHAR.match(c) or (c == "有" and text[i:i + 1] != "限"):
+        elif (c in stop_chars() and text[i - 2:i] not in WORDS_THROUGH_STOPS) or not NAME_CHAR.match(c) \
+                or (c == "有" and text[i:i + 1] != "限"):
             break
         i -= 1
     return i
@@ -226,6 +242,7 @@ class OrganisationFinder:
         titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
         people = [(s.start_char, s.end_char) for s in doc.spans.get("people", [])]
         spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
+        spans += gazetteer_organisations(doc.text, titles + people)
         if self.use_statistical:
             spans += statistical_organisations(doc, titles)
         spans = keep_longest(spans)

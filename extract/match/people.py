@@ -22,12 +22,19 @@ HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 PUNCT_OR_SPACE = re.compile(r"[\s，,。！？!?；;：:、“”‘’\"'（）()《》【】·…—\-]")
 SPEECH = re.compile(r"(说|表示|介绍|指出|认为|坦言|强调|告诉|谈到|感慨)")
 CREDIT = re.compile(r"(记者|通讯员|编辑|采写|制作|摄影|摄像|撰文|作者|实习生)\s*[:：]?\s*")
+# between names of a list: 、 or spaces of any kind (scraped bylines use NBSP), not newlines
+NAME_LIST_SEPARATOR = re.compile(r"(?:[^\S\n]|、)+")
 NOT_GIVEN_NAME = set("的了是在和与及等说总")  # 王总 is an honorific, not a name
 
 
 @lru_cache(maxsize=1)
 def surnames() -> tuple[str, ...]:
     return tuple(sorted(read_lines("surnames.txt"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def false_names() -> frozenset[str]:
+    return frozenset(read_lines("name_false_words.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +62,7 @@ def is_name(text: str, start: int, end: int) -> bool:
     given = text[start + len(surname):end]
     return (
         1 <= len(given) <= 2
+        and text[start:end] not in false_names()
         and all(HAN_CHAR.match(c) for c in given)
         and given[0] not in NOT_GIVEN_NAME
         and not (len(given) == 2 and text.startswith(followers(), end - 1))
@@ -80,6 +88,8 @@ def name_at(text: str, i: int) -> tuple[int, int] | None:
         if given == 2 and text.startswith(followers(), start_given + 1):
             break  # 张念说: the second character starts the word after the name
         strength = boundary_strength(text, end)
+        if text[i:end] in false_names():
+            continue
         if strength and (best is None or strength >= best[0]):
             best = (strength, end)
     return (i, best[1]) if best else None
@@ -147,10 +157,10 @@ def name_list_at(text: str, i: int) -> list[tuple[int, int]]:
             break
         found.append(span)
         j = span[1]
-        sep = re.match(r"[ \u3000、]+", text[j:])
+        sep = NAME_LIST_SEPARATOR.match(text, j)
         if not sep:
             break
-        i = j + sep.end()
+        i = sep.end()
     return found
 
 
