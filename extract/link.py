@@ -15,7 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .match import char_span
-from .match.organisations import is_generic_owner, trim_left, walk_left
+from .data import read_lines
+from .match.organisations import LOCAL_PLACES, is_bare_head, is_generic_owner, trim_left, walk_left
 from .match.people import NAME_LIST_SEPARATOR
 
 CHAIN_GAP = re.compile(r"^[、，,兼]$")
@@ -49,6 +50,12 @@ class OrgIndex:
             if end in self.by_end and not re.search(r"[\s，,。、；;：:“”]", text[end:position]):
                 return self.by_end[end][0]
         return None
+
+    def last_named_before(self, head: str, position: int) -> Span | None:
+        """The organisation ending in ``head`` named last before ``position``: what a bare
+        head (社区 in 社区书记张念) refers back to."""
+        ends = sorted((e for e in self.by_end if e <= position), reverse=True)
+        return next((o for e in ends for o in self.by_end[e] if o.text.endswith(head) and o.text != head), None)
 
 
 def people_after(text: str, position: int, starts: dict[int, Span]) -> list[Span]:
@@ -95,6 +102,8 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
         return near, True
     start = trim_left(text, walk_left(text, title.start_char, []), title.start_char)
     name = text[start:title.start_char]
+    if is_bare_head(name):
+        return orgs.last_named_before(name, title.start_char), False
     if not is_generic_owner(name):
         span = char_span(doc, start, title.start_char, "ORG")
         if span is not None:
@@ -176,19 +185,52 @@ def resolve_aliases(doc: Doc, orgs: list[Span]) -> list[Span]:
 
 
 MIN_SHORT_FORM = 3
+MIN_PLACE_NAME = 2  # 上饶 in 上饶市人民政府
 
 
 def is_short_form(short: str, full: str) -> bool:
     """``short`` names the same organisation as ``full`` within one page: a tail of it
-    without the place (市科技局, 科技局 for 上饶市科技局), or the same first characters
-    and the same head with the middle left out (中德华建集团 for 中德华建工程技术集团有限公司).
-    A leading part (东风公司 of 东风公司技术中心) is the parent, not a short form."""
-    if len(short) < MIN_SHORT_FORM or len(short) >= len(full) or full.startswith(short):
+    from the level of government (市科技局, 科技局 for 上饶市科技局; 市政府 for
+    上饶市人民政府), the same first characters and the same head with the middle left
+    out (中德华建集团 for 中德华建工程技术集团有限公司; 省工信厅… for 湖南省工业和信息化厅…),
+    or the name without its legal form (智新科技 for 智新科技股份有限公司). Any other
+    leading part (东风公司 of 东风公司技术中心) is the parent, not a short form."""
+    if len(short) < MIN_SHORT_FORM or len(short) >= len(full):
         return False
-    if full.endswith(short):
-        return True
+    if full.startswith(short):
+        return full[len(short):] in read_lines("org_legal_forms.txt")
+    return any(tail == short or (not tail.startswith(short) and (tail.endswith(short) or is_abbreviation(short, tail)))
+               for tail in tails(full))
+
+
+def tails(full: str) -> list[str]:
+    """``full``, and what is left of it after the place before a level of government
+    (市人民政府 of 上饶市人民政府), also with the words short forms drop (市政府)."""
+    found = [full]
+    for i, c in enumerate(full[:-1]):
+        if c in LOCAL_PLACES and i >= MIN_PLACE_NAME:
+            tail = full[i:]
+            found.append(tail)
+            for word in read_lines("org_dropped_words.txt"):
+                if word in tail:
+                    found.append(tail.replace(word, ""))
+    return found
+
+
+def is_abbreviation(short: str, full: str) -> bool:
+    """The same first two characters, the same two-character head ending ``full`` (or
+    followed only by a legal form), and the rest of ``short`` in order inside ``full``:
+    中德华建集团 for 中德华建工程技术集团有限公司, 省工信厅装备工业处 for
+    省工业和信息化厅装备工业处, but not for 省工业和信息化厅装备工业处党支部."""
     stem, head = short[:-2], short[-2:]
-    return short[:2] == full[:2] and head in full[2:] and is_subsequence(stem, full)
+    at = full.rfind(head)
+    rest = full[at + len(head):]
+    return (
+        short[:2] == full[:2]
+        and at >= 2
+        and (rest == "" or rest in read_lines("org_legal_forms.txt"))
+        and is_subsequence(stem, full[:at])
+    )
 
 
 def is_subsequence(part: str, whole: str) -> bool:

@@ -119,7 +119,7 @@ class Processor:
 
     def __init__(self, model: Path | str | None, cache_dir: Path | None):
         self.nlp = load_pipeline(model)
-        self.version = f"{__version__}|{code_fingerprint()}|{model_label(model)}"
+        self.version = f"{__version__}|{code_fingerprint()}|{model_label(model)}|{model_fingerprint(model)}"
         self.cache_dir = cache_dir
         self.timings: Counter = Counter()
 
@@ -179,16 +179,27 @@ def outcomes(paths: Iterable[Path], model, cache_dir, workers: int) -> Iterator[
         yield from pool.imap(_work, paths, chunksize=4)
 
 
+def tree_fingerprint(root: Path, suffixes: set[str] | None = None) -> str:
+    """A hash of the relative paths and bytes of the files under ``root`` (those with one
+    of ``suffixes``, or all)."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and (suffixes is None or path.suffix in suffixes):
+            digest.update(str(path.relative_to(root)).encode("utf-8"))
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def code_fingerprint() -> str:
     """A hash of the package's code and rule data: cached results of another version of
     the rules are not reused."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".txt", ".tsv", ".json", ".jsonl"}:
-            digest.update(str(path.relative_to(package)).encode("utf-8"))
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return tree_fingerprint(Path(__file__).resolve().parent, {".py", ".txt", ".tsv", ".json", ".jsonl"})
+
+
+def model_fingerprint(model: Path | str | None) -> str:
+    """A hash of the model's files: a retrained model with an unchanged version number
+    must not reuse results cached with the old weights."""
+    return tree_fingerprint(Path(model)) if model and Path(model).is_dir() else "rules"
 
 
 def model_label(model: Path | str | None) -> str:

@@ -310,7 +310,7 @@ def run(
         result = RunResult(inputs=len(paths))
         if not paths:
             return write_empty(out_dir, fmt, model, result)
-        source = ray.data.from_items(paths, override_num_blocks=max(1, min(len(paths), workers * 8)))
+        source = ray.data.from_items(paths, override_num_blocks=max(1, -(-len(paths) // BATCH_SIZE)))
         outcomes = source.map_batches(
             DocumentActor, fn_constructor_kwargs={"model": model, "cache_dir": cache_dir, "cwd": os.getcwd()},
             batch_size=BATCH_SIZE, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,

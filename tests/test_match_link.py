@@ -75,3 +75,41 @@ def test_alias_makes_later_short_forms_mentions_of_the_full_name(rules_nlp):
 def test_generic_mentions_are_not_organisations(rules_nlp):
     result = run(rules_nlp, "该公司表示,党支部将发挥作用。")
     assert result["organisations"] == []
+
+
+def test_names_listed_before_a_kind_of_organisation(rules_nlp):
+    result = run(rules_nlp, "区里将培育更多像星河智联、远峰控股等优质民营企业。")
+    assert {"星河智联", "远峰控股"} <= {o["name"] for o in result["organisations"]}
+
+
+def test_listed_fields_are_not_organisations(rules_nlp):
+    result = run(rules_nlp, "园区吸引了新能源、新材料等领域企业,推动人工智能、生物医药等行业集聚。")
+    assert result["organisations"] == []
+
+
+def test_kinds_counted_or_pointed_at_are_not_organisations(rules_nlp):
+    text = "全市已建成8家江南实验室。该公司科研团队攻坚一年,各条战线党支部参与。具有影响力的科技创新中心正在建设。"
+    assert run(rules_nlp, text)["organisations"] == []
+
+
+def test_short_forms_of_a_full_name_in_the_same_page(rules_nlp):
+    text = ("青川市人民政府与蓝湾科技股份有限公司签约。市政府表示支持,蓝湾科技董事长李明说将尽快投产。"
+            "安平省工业和信息化厅装备工业处党支部获表彰。省工信厅装备工业处党支部积极作为,省工信厅装备工业处处长王建国表示要抓落实。")
+    by_surface = {o["surface"]: o["name"] for o in run(rules_nlp, text)["organisations"]}
+    assert by_surface["市政府"] == "青川市人民政府"
+    assert by_surface["蓝湾科技"] == "蓝湾科技股份有限公司"
+    assert by_surface["省工信厅装备工业处党支部"] == "安平省工业和信息化厅装备工业处党支部"
+    assert by_surface["省工信厅装备工业处"] != "安平省工业和信息化厅装备工业处党支部"  # the unit, not its party branch
+
+
+def test_a_leading_part_that_is_not_a_legal_form_stays_the_parent(rules_nlp):
+    text = "东岭公司技术中心在东岭公司园区内。"
+    names = {o["name"] for o in run(rules_nlp, text)["organisations"]}
+    assert {"东岭公司技术中心", "东岭公司"} <= names
+
+
+def test_a_bare_head_before_a_title_refers_to_the_unit_named_before(rules_nlp):
+    text = "近日,湘江街绿荫路社区开展活动。“我们会继续努力。”社区书记张晓燕说。"
+    result = run(rules_nlp, text)
+    assert roles(result) == {("张晓燕", "书记", "湘江街绿荫路社区")}
+    assert "社区" not in {o["name"] for o in result["organisations"]}

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from extract.clean import clean_text_page
 from extract.ingest import RawDocument
-from extract.match.organisations import find_organisations
+from extract.link import is_short_form
+from extract.match.organisations import find_organisations, listed_organisations
 from extract.match.people import find_people
 from extract.match.titles import find_titles
 from extract.pipeline import run
@@ -77,7 +78,9 @@ def raw(text):
     return RawDocument(id="f", source="f.txt", sha256="0" * 64, encoding="utf-8", format="text", text=text)
 
 
-chinese_text = st.lists(st.sampled_from(list("的是在有限公司局处长书记王李张说。，、“”()年月日0123456789万亿%名家\n 　") + ["党委", "副", "教授", "以下简称"]), max_size=60).map("".join)
+chinese_text = st.lists(st.sampled_from(list("的是在有限公司局处长书记王李张说。，、“”()年月日0123456789万亿%名家\n 　")
+                                        + ["党委", "副", "教授", "以下简称", "等", "企业", "像", "市", "人民政府"]),
+                        max_size=60).map("".join)
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=200)
@@ -92,5 +95,13 @@ def test_cleaning_never_fails(text):
 def test_name_title_and_organisation_rules_never_fail_and_spans_fit(text):
     titles = find_titles(text)
     people = find_people(text, titles, [])
-    for start, end in titles + people + find_organisations(text, titles + people, {s for s, _ in titles}):
+    orgs = find_organisations(text, titles + people, {s for s, _ in titles}) + listed_organisations(text, titles + people)
+    for start, end in titles + people + orgs:
         assert 0 <= start < end <= len(text)
+
+
+@settings(max_examples=200)
+@given(chinese_text, chinese_text)
+def test_short_form_rules_never_fail_and_a_short_form_is_shorter(short, full):
+    if is_short_form(short, full):
+        assert 3 <= len(short) < len(full)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import signal
 import subprocess
 import sys
 import time
 
-from extract.pipeline import run
+from extract.pipeline import model_fingerprint, run
 from extract.write import validate_dir
 from conftest import ROOT, SEEDS
 
@@ -88,3 +89,17 @@ def test_sigkill_at_any_moment_then_resume_gives_a_complete_dataset(tmp_path):
     fresh = tmp_path / "fresh"
     run([inputs], fresh, None, cache_dir=tmp_path / "fresh-cache")
     assert read_dir(out) == read_dir(fresh)
+
+
+def test_a_retrained_model_with_the_same_version_does_not_reuse_the_cache(tmp_path):
+    model = tmp_path / "model"
+    shutil.copytree(ROOT / "models" / "zh_extract", model)
+    inputs = corpus(tmp_path / "in", copies=1)
+    assert run([inputs], tmp_path / "out", model, cache_dir=tmp_path / "cache").cached == 0
+    assert run([inputs], tmp_path / "out", model, cache_dir=tmp_path / "cache").cached == 5
+    # same name and version in meta.json, other files: every document is analysed again
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    meta["description"] += " (retrained)"
+    (model / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert model_fingerprint(model) != model_fingerprint(ROOT / "models" / "zh_extract")
+    assert run([inputs], tmp_path / "out", model, cache_dir=tmp_path / "cache").cached == 0

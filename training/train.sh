@@ -3,14 +3,14 @@
 # usage: bash training/train.sh [CORPORA_DIR] [WORK_DIR]
 #   CORPORA_DIR  default ../shared/corpora (formats: see its README)
 #   WORK_DIR     default training/work (intermediate files; not committed)
-# Settings: SEG_ITER (pkuseg iterations, default 6), PRUNE (feature weight threshold,
+# Settings: SEG_ITER (pkuseg iterations, default 12), PRUNE (feature weight threshold,
 # default 0.05), NER_STEPS (spaCy training steps, default 15000).
 # Test splits are never read here; development splits are carved from training files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPORA=${1:-../shared/corpora}
 WORK=${2:-training/work}
-SEG_ITER=${SEG_ITER:-6}
+SEG_ITER=${SEG_ITER:-12}
 PRUNE=${PRUNE:-0.05}
 NER_STEPS=${NER_STEPS:-15000}
 export OMP_NUM_THREADS=1

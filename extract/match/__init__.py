@@ -6,8 +6,11 @@ Importing this package registers the components with spaCy.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
+
+from ..data import read_lines
 
 # Document metadata the rules may use (set by the pipeline before the components run).
 Doc.set_extension("doc_id", default=None, force=True)
@@ -28,6 +31,12 @@ Span.set_extension("canonical", default=None, force=True)
 def alternation(words) -> str:
     """A regex alternation of ``words``, longest first (so the longest match wins)."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def word_list_pattern(name: str) -> re.Pattern:
+    """A regex matching any word of the data file ``name``, longest first."""
+    return re.compile(alternation(read_lines(name)))
 
 
 def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:

@@ -10,13 +10,13 @@ organisation of its own (甲公司与乙公司). Generic mentions (该公司, �
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines, read_tsv
-from . import alternation, char_span
+from . import alternation, char_span, word_list_pattern
 from .people import followers
 
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·“”()（）]")
@@ -32,30 +32,18 @@ MIN_NAME_BEFORE_SUFFIX = 2
 WORDS_THROUGH_STOPS = {"高等", "中等", "初等"}  # 等 ends a list (A、B等单位) but not in 高等研究院
 
 
-@lru_cache(maxsize=1)
-def suffix_pattern() -> re.Pattern:
-    return re.compile(alternation(read_lines("org_suffixes.txt")))
+suffix_pattern = partial(word_list_pattern, "org_suffixes.txt")
+false_word_pattern = partial(word_list_pattern, "org_false_words.txt")
+# Verbs and adverbs that a name never contains: the name starts after the last one.
+left_breaks = partial(word_list_pattern, "org_left_breaks.txt")
+gazetteer_pattern = partial(word_list_pattern, "org_gazetteer.txt")
+list_opener_pattern = partial(word_list_pattern, "org_list_openers.txt")
+list_field_pattern = partial(word_list_pattern, "org_list_fields.txt")
 
 
 @lru_cache(maxsize=1)
 def stop_chars() -> frozenset[str]:
     return frozenset(read_lines("org_stopwords.txt"))
-
-
-@lru_cache(maxsize=1)
-def false_word_pattern() -> re.Pattern:
-    return re.compile(alternation(read_lines("org_false_words.txt")))
-
-
-@lru_cache(maxsize=1)
-def left_breaks() -> re.Pattern:
-    """Verbs and adverbs that a name never contains: the name starts after the last one."""
-    return re.compile(alternation(read_lines("org_left_breaks.txt")))
-
-
-@lru_cache(maxsize=1)
-def gazetteer_pattern() -> re.Pattern:
-    return re.compile(alternation(read_lines("org_gazetteer.txt")))
 
 
 def gazetteer_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -65,6 +53,46 @@ def gazetteer_organisations(text: str, blocked: list[tuple[int, int]]) -> list[t
     inside = covered(blocked)
     return [(m.start(), m.end()) for m in gazetteer_pattern().finditer(text)
             if not any(i in inside for i in range(m.start(), m.end()))]
+
+
+MIN_LIST_ITEM, MAX_LIST_ITEM = 3, 10
+MAX_KIND_MODIFIER = 12  # characters between 等 and the kind: 优质民营 (企业), 智能制造系统解决方案 (供应商)
+
+
+@lru_cache(maxsize=1)
+def list_kind_pattern() -> re.Pattern:
+    """等, a short modifier without 的/地/和, and a kind of organisation (not 企业家)."""
+    kinds = alternation(read_lines("org_list_kinds.txt"))
+    return re.compile(rf"等(?:[\u4e00-\u9fff](?<![的地和与及])){{0,{MAX_KIND_MODIFIER}}}?(?:{kinds})(?!家)")
+
+
+def listed_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Names listed with 、 before 等 and a kind of organisation: 亿咖通科技 and 鼎龙控股 in
+    培育更多像亿咖通科技、鼎龙控股等优质民营企业. Two items at least; each of 3 to 10 name
+    characters (shorter ones are mostly generic: 国企、民企等企业)."""
+    walls = covered(blocked)
+    found = []
+    for m in list_kind_pattern().finditer(text):
+        if list_field_pattern().search(m.group()):
+            continue
+        items, end = [], m.start()
+        while True:
+            start = walk_left(text, end, walls)
+            # the first item starts after an opener (像, 联合) or a verb (推动)
+            cuts = [c.end() for pattern in (list_opener_pattern(), left_breaks())
+                    for c in pattern.finditer(text, start, end) if end - c.end() >= MIN_LIST_ITEM]
+            items.append((max(cuts + [start]), end))
+            if cuts or start == 0 or text[start - 1] != "、":
+                break
+            end = start - 1
+        if len(items) >= 2 and all(MIN_LIST_ITEM <= e - s <= MAX_LIST_ITEM and text[s] not in GENERIC_START for s, e in items):
+            found.extend(items)
+    return found
+
+
+def is_bare_head(name: str) -> bool:
+    """A head with no name before it (社区, 公司): a reference to an organisation, not one."""
+    return name in read_lines("org_suffixes.txt")
 
 
 def ends_with_suffix(text: str) -> bool:
@@ -143,6 +171,21 @@ def is_generic(name: str, suffix: str) -> bool:
     )
 
 
+DETERMINERS = set("该此这各每")
+COUNT_BEFORE = re.compile(r"[\d一二两三四五六七八九十百千万几多余]+[个家所支批]$")
+
+
+def is_generic_in_context(text: str, start: int, suffix: str) -> bool:
+    """A name found at ``start`` that its left context shows to be a kind, not one named
+    organisation: after a determiner (该公司科研团队, 各条战线…党支部), after a count
+    (8家湖北实验室), or a unit with a generic head after 的 (具有全国影响力的科技创新中心)
+    unless a quoted name marks it (领衔的“光之踪迹”党员突击队)."""
+    before = text[max(0, start - 6):start]
+    if before[-1:] in DETERMINERS or COUNT_BEFORE.search(before):
+        return True
+    return suffix in generic_heads() and before[-1:] == "的" and text[start] != "“"
+
+
 def may_end_at(text: str, suffix: str, end: int, title_starts: set[int]) -> bool:
     """An organisation name may end at ``end``. Heads of two or more characters (集团,
     大学) end names; a one-character head (局, 处, 科) only where the next character
@@ -178,7 +221,7 @@ def find_organisations(
         breaks = [b.end() for b in left_breaks().finditer(text, start, m.start())]
         start = trim_left(text, breaks[-1] if breaks else start, m.end())
         name = text[start:m.end()]
-        if not is_generic(name, m.group()):
+        if not is_generic(name, m.group()) and not is_generic_in_context(text, start, m.group()):
             found.append((start, m.end()))
     return keep_longest(found)
 
@@ -198,10 +241,12 @@ def statistical_organisations(doc: Doc, titles: list[tuple[int, int]]) -> list[t
         end = min([s for s, _ in titles if start < s < end] + [end])
         name = text[start:end]
         head = suffix_pattern().search(name)
-        marked = any(name.endswith(h) for h in read_lines("org_suffixes.txt"))
-        if not plausible_org(name) or false_word_pattern().search(name):
+        suffix = max((h for h in read_lines("org_suffixes.txt") if name.endswith(h)), key=len, default="")
+        if not plausible_org(name) or false_word_pattern().search(name) or is_bare_head(name):
             continue
-        if marked or (len(name) <= MAX_UNMARKED_ORG and head is None):
+        if suffix and (is_generic(name, suffix) or is_generic_in_context(text, start, suffix)):
+            continue
+        if suffix or (len(name) <= MAX_UNMARKED_ORG and head is None):
             found.append((start, end))
     return found
 
@@ -243,6 +288,7 @@ class OrganisationFinder:
         people = [(s.start_char, s.end_char) for s in doc.spans.get("people", [])]
         spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
         spans += gazetteer_organisations(doc.text, titles + people)
+        spans += listed_organisations(doc.text, titles + people)
         if self.use_statistical:
             spans += statistical_organisations(doc, titles)
         spans = keep_longest(spans)

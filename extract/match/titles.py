@@ -5,13 +5,13 @@ or a title mined from CLUENER (``training/mine_titles.py``). Word lists are in
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines
-from . import alternation, char_span
+from . import alternation, char_span, word_list_pattern
 
 
 @lru_cache(maxsize=1)
@@ -21,9 +21,7 @@ def title_pattern() -> re.Pattern:
     return re.compile(f"(?:{alternation(prefixes)})*(?:{alternation(heads)})")
 
 
-@lru_cache(maxsize=1)
-def exclusion_pattern() -> re.Pattern:
-    return re.compile(alternation(read_lines("title_exclusions.txt")))
+exclusion_pattern = partial(word_list_pattern, "title_exclusions.txt")
 
 
 def find_titles(text: str) -> list[tuple[int, int]]:
