@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines
-from . import char_span
+from . import char_span, word_list_pattern
 
 HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 PUNCT_OR_SPACE = re.compile(r"[\s，,。！？!?；;：:、“”‘’\"'（）()《》【】·…—\-]")
@@ -99,6 +99,16 @@ def names_after_titles(text: str, titles: list[tuple[int, int]]) -> list[tuple[i
     found = []
     for _, end in titles:
         span = name_at(text, end)
+        if span:
+            found.append(span)
+    return found
+
+
+def names_after_precursors(text: str) -> list[tuple[int, int]]:
+    """Names right after a word describing a person (省劳模胡军), ending at a clear boundary."""
+    found = []
+    for m in word_list_pattern("name_precursors.txt").finditer(text):
+        span = name_at(text, m.end())
         if span:
             found.append(span)
     return found
@@ -201,7 +211,7 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e) and (boundary_strength(text, e) or e in title_starts)]
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
-        + names_before_speech(text) + names_in_credits(text) + ner_people
+        + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
     )
     names = {text[s:e] for s, e in spans}
     spans += names_in_lists(text, names)
