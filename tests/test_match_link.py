@@ -82,8 +82,9 @@ def test_names_listed_before_a_kind_of_organisation(rules_nlp):
     assert {"星河智联", "远峰控股"} <= {o["name"] for o in result["organisations"]}
 
 
-def test_listed_fields_are_not_organisations(rules_nlp):
-    result = run(rules_nlp, "园区吸引了新能源、新材料等领域企业,推动人工智能、生物医药等行业集聚。")
+def test_listed_fields_and_lists_ended_by_a_verb_are_not_organisations(rules_nlp):
+    result = run(rules_nlp, "园区吸引了新能源、新材料等领域企业,推动人工智能、生物医药等行业集聚。"
+                            "老代表、新嘉宾等来到现场参观企业。")
     assert result["organisations"] == []
 
 

@@ -73,8 +73,8 @@ def listed_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tupl
     walls = covered(blocked)
     found = []
     for m in list_kind_pattern().finditer(text):
-        if list_field_pattern().search(m.group()):
-            continue
+        if list_field_pattern().search(m.group()) or left_breaks().search(m.group()):
+            continue  # 等领域企业 (fields), 等来到…公司 (a verb: the list ended at 等)
         items, end = [], m.start()
         while True:
             start = walk_left(text, end, walls)
