@@ -117,6 +117,7 @@ def test_a_bare_head_before_a_title_refers_to_the_unit_named_before(rules_nlp):
 
 
 def test_names_after_words_describing_a_person(rules_nlp):
-    result = run(rules_nlp, "出席的有全国五一劳动奖章获得者林小满、2020年省劳模钱立。党员干部纷纷表态。")
+    result = run(rules_nlp, "出席的有全国五一劳动奖章获得者林小满、2020年省劳模钱立。党员干部纷纷表态。"
+                            "加强流动党员管理,党员和群众都来了,每个党员都要带头。")
     assert {p["name"] for p in result["people"]} == {"林小满", "钱立"}
     assert result["roles"] == []  # 劳模 describes a person; it is not a job title

@@ -25,6 +25,8 @@ CREDIT = re.compile(r"(记者|通讯员|编辑|采写|制作|摄影|摄像|撰�
 # between names of a list: 、 or spaces of any kind (scraped bylines use NBSP), not newlines
 NAME_LIST_SEPARATOR = re.compile(r"(?:[^\S\n]|、)+")
 NOT_GIVEN_NAME = set("的了是在和与及等说总")  # 王总 is an honorific, not a name
+# Function words that follow a noun and are also surnames: 党员和干部, 劳模都…, 党员应该…
+NOT_NAME_AFTER_NOUN = set("和与及都时也在是就还又应被把将")
 
 
 @lru_cache(maxsize=1)
@@ -35,6 +37,14 @@ def surnames() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def false_names() -> frozenset[str]:
     return frozenset(read_lines("name_false_words.txt"))
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Frequent words shaped like names (管理, 成为), mined from the segmentation corpus.
+    Some are names too (黄海), so only weak evidence is checked against them: a name
+    after a title or before 说 stands, one after 党员 or from the NER alone does not."""
+    return frozenset(read_lines("name_false_words_mined.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -108,8 +118,8 @@ def names_after_precursors(text: str) -> list[tuple[int, int]]:
     """Names right after a word describing a person (省劳模胡军), ending at a clear boundary."""
     found = []
     for m in word_list_pattern("name_precursors.txt").finditer(text):
-        span = name_at(text, m.end())
-        if span:
+        span = name_at(text, m.end()) if text[m.end():m.end() + 1] not in NOT_NAME_AFTER_NOUN else None
+        if span and text[slice(*span)] not in common_words():
             found.append(span)
     return found
 
@@ -208,7 +218,8 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     # Statistical PERSON spans count when they have the form of a Chinese name and end
     # where a name can end (华工 in 华工正源… is the start of a company name).
     title_starts = {s for s, _ in titles}
-    ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e) and (boundary_strength(text, e) or e in title_starts)]
+    ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e) and text[s:e] not in common_words()
+                  and (boundary_strength(text, e) or e in title_starts)]
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
