@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -203,7 +204,8 @@ def is_short_form(short: str, full: str) -> bool:
                for tail in tails(full))
 
 
-def tails(full: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def tails(full: str) -> tuple[str, ...]:
     """``full``, and what is left of it after the place before a level of government
     (市人民政府 of 上饶市人民政府), also with the words short forms drop (市政府)."""
     found = [full]
@@ -214,7 +216,7 @@ def tails(full: str) -> list[str]:
             for word in read_lines("org_dropped_words.txt"):
                 if word in tail:
                     found.append(tail.replace(word, ""))
-    return found
+    return tuple(found)
 
 
 def is_abbreviation(short: str, full: str) -> bool:
@@ -239,13 +241,26 @@ def is_subsequence(part: str, whole: str) -> bool:
 
 
 def resolve_short_forms(orgs: list[Span]) -> None:
-    """Point each short form at the longest full name it abbreviates (``_.canonical``)."""
+    """Point each short form at the longest full name it abbreviates (``_.canonical``).
+    A short form and its full name end alike (the head, maybe before a legal form), so
+    only names with the short form's last two characters are tried: a page with
+    thousands of organisations is not compared pair by pair."""
     names = sorted({o._.canonical or o.text for o in orgs}, key=lambda n: (-len(n), n))
+    by_ending: dict[str, list[str]] = {}
+    for name in names:
+        for ending in endings(name):
+            by_ending.setdefault(ending, []).append(name)
     for org in orgs:
         name = org._.canonical or org.text
-        full = next((n for n in names if is_short_form(name, n)), None)
+        full = next((n for n in by_ending.get(name[-2:], ()) if is_short_form(name, n)), None)
         if full is not None:
             org._.canonical = full
+
+
+def endings(name: str) -> set[str]:
+    """The last two characters of ``name``, with and without each legal form it ends in."""
+    stems = [name] + [name[: -len(form)] for form in read_lines("org_legal_forms.txt") if name.endswith(form)]
+    return {stem[-2:] for stem in stems if stem}
 
 
 @Language.component("extract_roles", requires=["doc.spans"], assigns=["doc.spans"])
