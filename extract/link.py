@@ -8,6 +8,7 @@ Aliases introduced with 以下简称/简称 make later short forms mentions of t
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,10 +40,13 @@ class OrgIndex:
 
     def __init__(self, orgs: list[Span]):
         self.by_end: dict[int, list[Span]] = {}
+        self.ends: list[int] = []  # the keys of by_end, sorted
         for org in orgs:
-            self.by_end.setdefault(org.end_char, []).append(org)
+            self.add(org)
 
     def add(self, org: Span) -> None:
+        if org.end_char not in self.by_end:
+            bisect.insort(self.ends, org.end_char)
         self.by_end.setdefault(org.end_char, []).append(org)
 
     def ending_near(self, text: str, position: int) -> Span | None:
@@ -55,8 +59,8 @@ class OrgIndex:
     def last_named_before(self, head: str, position: int) -> Span | None:
         """The organisation ending in ``head`` named last before ``position``: what a bare
         head (社区 in 社区书记张念) refers back to."""
-        ends = sorted((e for e in self.by_end if e <= position), reverse=True)
-        return next((o for e in ends for o in self.by_end[e] if o.text.endswith(head) and o.text != head), None)
+        earlier = reversed(self.ends[:bisect.bisect_right(self.ends, position)])
+        return next((o for e in earlier for o in self.by_end[e] if o.text.endswith(head) and o.text != head), None)
 
 
 def people_after(text: str, position: int, starts: dict[int, Span]) -> list[Span]:

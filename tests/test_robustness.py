@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from extract.clean import clean_text_page
 from extract.ingest import RawDocument
 from extract.link import is_short_form
-from extract.match.organisations import find_organisations, listed_organisations
+from extract.match.organisations import find_organisations, keep_longest, listed_organisations
 from extract.match.people import find_people
 from extract.match.titles import find_titles
 from extract.pipeline import run
@@ -105,3 +105,12 @@ def test_name_title_and_organisation_rules_never_fail_and_spans_fit(text):
 def test_short_form_rules_never_fail_and_a_short_form_is_shorter(short, full):
     if is_short_form(short, full):
         assert 3 <= len(short) < len(full)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)).map(lambda p: (p[0], p[0] + p[1])), max_size=20))
+def test_keep_longest_keeps_exactly_the_spans_no_other_contains(spans):
+    kept = keep_longest(spans)
+    inside = lambda a, b: b[0] <= a[0] and a[1] <= b[1] and a != b  # noqa: E731
+    assert set(kept) == {s for s in spans if not any(inside(s, o) for o in spans)}
+    assert kept == sorted(kept)

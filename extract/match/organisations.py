@@ -263,14 +263,15 @@ def plausible_org(name: str) -> bool:
 
 
 def keep_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Drop spans contained in another span."""
-    spans = sorted(set(spans), key=lambda x: (x[0], -x[1]))
+    """Drop spans contained in another span. In order of start (longest first), a span
+    is contained in an earlier one exactly when it ends no later than the furthest end
+    seen so far."""
     kept: list[tuple[int, int]] = []
-    for s, e in spans:
-        if kept and s >= kept[-1][0] and e <= kept[-1][1]:
-            continue
-        kept = [k for k in kept if not (s <= k[0] and k[1] <= e)]
-        kept.append((s, e))
+    furthest = -1
+    for s, e in sorted(set(spans), key=lambda x: (x[0], -x[1])):
+        if e > furthest:
+            kept.append((s, e))
+            furthest = e
     return kept
 
 
