@@ -45,10 +45,11 @@ def test_runs_are_byte_identical_and_match_the_committed_outputs(seed_dataset, t
     for name in FILES:
         produced = (seed_dataset / f"{name}.json").read_bytes()
         assert (again / f"{name}.json").read_bytes() == produced, f"{name}.json differs between runs"
-    # The committed outputs/ were produced from the relative path seeds/ (the default).
+    # The committed outputs/ were produced from the relative path seeds/ (the default),
+    # by the README's first command (`python -m extract run`).
     fresh = tmp_path / "fresh"
     result = subprocess.run(
-        [sys.executable, "-m", "extract.cli", "run", "--out", str(fresh)], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "extract", "run", "--out", str(fresh)], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
     for name in FILES:
