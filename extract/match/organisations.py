@@ -23,6 +23,7 @@ NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·“”()（）]")
 HARD_BOUNDARY = re.compile(r"[\s，,。！？!?；;：:、‘’\"'《》【】…—\d]")
 # Measure words and calendar words that a number leaves in front of a name (6个先锋团队).
 AFTER_NUMBER = set("个家名位项条年月日所支批")
+NUMERAL = r"[\d一二两三四五六七八九十百千万]"
 SOFT_JOINERS = set("和与")
 GENERIC_START = set("该本此这各我贵其全某每两多一")
 MAX_LENGTH = 32
@@ -90,13 +91,19 @@ def listed_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tupl
     return found
 
 
+@lru_cache(maxsize=1)
+def heads() -> frozenset[str]:
+    return frozenset(read_lines("org_suffixes.txt"))
+
+
 def is_bare_head(name: str) -> bool:
     """A head with no name before it (社区, 公司): a reference to an organisation, not one."""
-    return name in read_lines("org_suffixes.txt")
+    return name in heads()
 
 
-def ends_with_suffix(text: str) -> bool:
-    return any(text.endswith(s) for s in read_lines("org_suffixes.txt"))
+def head_ending(text: str, end: int | None = None) -> str:
+    """The longest organisation head that ``text[:end]`` ends with, or "" (no copy of the text)."""
+    return max((h for h in heads() if text.endswith(h, 0, end)), key=len, default="")
 
 
 def covered(spans: list[tuple[int, int]]) -> set[int]:
@@ -115,7 +122,7 @@ def walk_left(text: str, end: int, blocked: list[tuple[int, int]] | set[int]) ->
         if HARD_BOUNDARY.match(c) or (i - 1) in walls:
             break
         if c in SOFT_JOINERS:
-            if ends_with_suffix(text[:i - 1]) or i - 1 <= limit:
+            if head_ending(text, i - 1) or i - 1 <= limit:
                 break
         elif (c in stop_chars() and text[i - 2:i] not in WORDS_THROUGH_STOPS) or not NAME_CHAR.match(c) \
                 or (c == "有" and text[i:i + 1] != "限"):
@@ -137,7 +144,7 @@ def trim_left(text: str, start: int, end: int) -> int:
         if text[start] in "”）)" or (text[start] in "(（" and not re.search(r"[)）]", text[start:end])):
             start += 1
             changed = True
-        elif text[start] in AFTER_NUMBER and start > 0 and re.match(r"[\d一二两三四五六七八九十百千万]", text[start - 1]):
+        elif text[start] in AFTER_NUMBER and start > 0 and re.match(NUMERAL, text[start - 1]):
             start += 1
             changed = True
     return start
@@ -172,7 +179,7 @@ def is_generic(name: str, suffix: str) -> bool:
 
 
 DETERMINERS = set("该此这各每")
-COUNT_BEFORE = re.compile(r"[\d一二两三四五六七八九十百千万几多余]+[个家所支批]$")
+COUNT_BEFORE = re.compile(rf"(?:{NUMERAL}|[几多余])+[个家所支批]$")  # 8家, 十几个: a count, not a date (2020年)
 
 
 def is_generic_in_context(text: str, start: int, suffix: str) -> bool:
@@ -184,6 +191,11 @@ def is_generic_in_context(text: str, start: int, suffix: str) -> bool:
     if before[-1:] in DETERMINERS or COUNT_BEFORE.search(before):
         return True
     return suffix in generic_heads() and before[-1:] == "的" and text[start] != "“"
+
+
+def is_generic_at(text: str, start: int, end: int, suffix: str) -> bool:
+    """``text[start:end]``, ending in ``suffix``, is generic by its form or its context."""
+    return is_generic(text[start:end], suffix) or is_generic_in_context(text, start, suffix)
 
 
 def may_end_at(text: str, suffix: str, end: int, title_starts: set[int]) -> bool:
@@ -220,8 +232,7 @@ def find_organisations(
         start = walk_left(text, m.start(), walls)
         breaks = [b.end() for b in left_breaks().finditer(text, start, m.start())]
         start = trim_left(text, breaks[-1] if breaks else start, m.end())
-        name = text[start:m.end()]
-        if not is_generic(name, m.group()) and not is_generic_in_context(text, start, m.group()):
+        if not is_generic_at(text, start, m.end(), m.group()):
             found.append((start, m.end()))
     return keep_longest(found)
 
@@ -241,10 +252,10 @@ def statistical_organisations(doc: Doc, titles: list[tuple[int, int]]) -> list[t
         end = min([s for s, _ in titles if start < s < end] + [end])
         name = text[start:end]
         head = suffix_pattern().search(name)
-        suffix = max((h for h in read_lines("org_suffixes.txt") if name.endswith(h)), key=len, default="")
+        suffix = head_ending(name)
         if not plausible_org(name) or false_word_pattern().search(name) or is_bare_head(name):
             continue
-        if suffix and (is_generic(name, suffix) or is_generic_in_context(text, start, suffix)):
+        if suffix and is_generic_at(text, start, end, suffix):
             continue
         if suffix or (len(name) <= MAX_UNMARKED_ORG and head is None):
             found.append((start, end))

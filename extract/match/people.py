@@ -97,9 +97,9 @@ def name_at(text: str, i: int) -> tuple[int, int] | None:
             break
         if given == 2 and text.startswith(followers(), start_given + 1):
             break  # 张念说: the second character starts the word after the name
-        strength = boundary_strength(text, end)
         if text[i:end] in false_names():
             continue
+        strength = boundary_strength(text, end)
         if strength and (best is None or strength >= best[0]):
             best = (strength, end)
     return (i, best[1]) if best else None
