@@ -123,6 +123,11 @@ class Processor:
         self.cache_dir = cache_dir
         self.timings: Counter = Counter()
 
+    def take_timings(self) -> dict:
+        """Stage timings since the last call (per document, when called after each)."""
+        timings, self.timings = dict(self.timings), Counter()
+        return timings
+
     def cache_path(self, raw: RawDocument) -> Path | None:
         if self.cache_dir is None:
             return None
@@ -160,9 +165,7 @@ def _init_worker(model, cache_dir) -> None:
 
 
 def _work(path: Path) -> tuple[dict, dict]:
-    outcome = _WORKER(path)
-    timings, _WORKER.timings = dict(_WORKER.timings), Counter()
-    return outcome, timings
+    return _WORKER(path), _WORKER.take_timings()
 
 
 def outcomes(paths: Iterable[Path], model, cache_dir, workers: int) -> Iterator[tuple[dict, dict]]:
@@ -170,9 +173,7 @@ def outcomes(paths: Iterable[Path], model, cache_dir, workers: int) -> Iterator[
     if workers <= 1:
         processor = Processor(model, cache_dir)
         for path in paths:
-            outcome = processor(path)
-            timings, processor.timings = dict(processor.timings), Counter()
-            yield outcome, timings
+            yield processor(path), processor.take_timings()
         return
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_init_worker, initargs=(model, cache_dir)) as pool:

@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Callable
 
@@ -51,7 +50,7 @@ class DocumentActor:
         out = {column: [] for column in OUTCOME_COLUMNS}
         for order, path in zip(batch["order"], batch["path"]):
             outcome = self.processor(Path(str(path)))
-            timings, self.processor.timings = dict(self.processor.timings), Counter()
+            timings = self.processor.take_timings()
             failure = outcome.get("failure", {})
             result = outcome.get("result")
             out["order"].append(int(order))
