@@ -73,25 +73,24 @@ def partition_count(ds, workers: int) -> int:
     return max(1, workers, -(-(ds.size_bytes() or 0) // target))
 
 
-def drop_duplicate_ids(outcomes, partitions: int):
-    processed = outcomes.filter(lambda r: r["reason"] == "")
-    if not processed.count():
-        return outcomes
-    kept = processed.groupby("doc_id", num_partitions=partitions).map_groups(first_of_each_id)
-    return kept.union(outcomes.filter(lambda r: r["reason"] != "")).materialize()
+def duplicate_orders(outcomes, partitions: int) -> dict[int, str]:
+    """{input order: reason} of the documents that repeat an earlier document's id. Only
+    the small id columns are shuffled, and only the duplicates (normally none) come back
+    to the driver, which marks them when it filters the outcomes."""
+    ids = outcomes.select_columns(["order", "doc_id", "source", "reason"]).filter(lambda r: r["reason"] == "")
+    later = ids.groupby("doc_id", num_partitions=partitions).map_groups(later_of_each_id)
+    return {int(row["order"]): str(row["reason"]) for row in later.iter_rows()}
 
 
-def first_of_each_id(group: dict) -> dict:
-    """Group-by step: of documents with one id, the first in input order is kept and the
-    others become failures, as in the local engine."""
+def later_of_each_id(group: dict) -> dict:
+    """Group-by step: of documents with one id, the first in input order is kept, as in
+    the local engine; the others are returned with the reason they are refused."""
     orders = [int(o) for o in group["order"]]
     first = orders.index(min(orders))
-    out = {column: list(group[column]) for column in OUTCOME_COLUMNS}
-    for i in range(len(orders)):
-        if i != first:
-            out["reason"][i] = f"duplicate document id {str(group['doc_id'][i])!r} (also {group['source'][first]})"
-            out["result"][i] = ""
-    return out
+    later = [i for i in range(len(orders)) if i != first]
+    return {"order": [orders[i] for i in later],
+            "reason": [f"duplicate document id {str(group['doc_id'][i])!r} (also {group['source'][first]})"
+                       for i in later]}
 
 
 def table_rows(kind: str) -> Callable[[dict], list[dict]]:
@@ -316,16 +315,18 @@ def run(
         ).materialize()
         log.info("ray: documents processed at %.1f s", time.perf_counter() - clock)
         partitions = partition_count(outcomes, workers)
-        checked = drop_duplicate_ids(outcomes.repartition(partitions).materialize(), partitions)
-        summary = checked.select_columns(["source", "reason", "cached", "timings"])
+        outcomes = outcomes.repartition(partitions).materialize()
+        duplicates = duplicate_orders(outcomes, partitions)
+        summary = outcomes.select_columns(["order", "source", "reason", "cached", "timings"])
         for row in summary.iter_rows():  # streamed; the counts do not depend on the order
             result.timings.update(json.loads(row["timings"]))
-            if row["reason"]:
-                result.failures.append({"source": row["source"], "reason": row["reason"]})
+            reason = row["reason"] or duplicates.get(int(row["order"]), "")
+            if reason:
+                result.failures.append({"source": row["source"], "reason": reason})
             else:
                 result.documents += 1
                 result.cached += int(row["cached"])
-        accepted = checked.filter(lambda r: r["reason"] == "").repartition(partitions).materialize()
+        accepted = outcomes.filter(lambda r: r["reason"] == "" and int(r["order"]) not in duplicates).materialize()
         log.info("ray: duplicates dropped at %.1f s", time.perf_counter() - clock)
         counts = write_tables(accepted if result.documents else None, out_dir, fmt, partitions)
         log.info("ray: tables written at %.1f s", time.perf_counter() - clock)
