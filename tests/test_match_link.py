@@ -121,3 +121,11 @@ def test_names_after_words_describing_a_person(rules_nlp):
                             "加强流动党员管理,党员和群众都来了,每个党员都要带头。")
     assert {p["name"] for p in result["people"]} == {"林小满", "钱立"}
     assert result["roles"] == []  # 劳模 describes a person; it is not a job title
+
+
+def test_a_measure_word_after_a_count_does_not_start_a_name():
+    from extract.match.people import find_people
+
+    # the same two characters, proposed by the NER: a name after a verb, not after 两
+    assert find_people("党建与业务两张皮，", [], [(6, 8)]) == []
+    assert find_people("今天会见了张皮，", [], [(5, 7)]) == [(5, 7)]

@@ -27,6 +27,9 @@ Span.set_extension("organisation", default=None, force=True)
 # Organisations: the canonical (fullest) name a short form refers to within the doc.
 Span.set_extension("canonical", default=None, force=True)
 
+# One character of a count: 8家, 两张, 十几个.
+NUMERAL = r"[\d一二两三四五六七八九十百千万]"
+
 
 def alternation(words) -> str:
     """A regex alternation of ``words``, longest first (so the longest match wins)."""

@@ -16,14 +16,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines, read_tsv
-from . import alternation, char_span, word_list_pattern
+from . import NUMERAL, alternation, char_span, word_list_pattern
 from .people import followers
 
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·“”()（）]")
 HARD_BOUNDARY = re.compile(r"[\s，,。！？!?；;：:、‘’\"'《》【】…—\d]")
 # Measure words and calendar words that a number leaves in front of a name (6个先锋团队).
 AFTER_NUMBER = set("个家名位项条年月日所支批")
-NUMERAL = r"[\d一二两三四五六七八九十百千万]"
 SOFT_JOINERS = set("和与")
 GENERIC_START = set("该本此这各我贵其全某每两多一")
 MAX_LENGTH = 32

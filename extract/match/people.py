@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines
-from . import char_span, word_list_pattern
+from . import NUMERAL, char_span, word_list_pattern
 
 HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 PUNCT_OR_SPACE = re.compile(r"[\s，,。！？!?；;：:、“”‘’\"'（）()《》【】·…—\-]")
@@ -27,6 +27,8 @@ NAME_LIST_SEPARATOR = re.compile(r"(?:[^\S\n]|、)+")
 NOT_GIVEN_NAME = set("的了是在和与及等说总")  # 王总 is an honorific, not a name
 # Function words that follow a noun and are also surnames: 党员和干部, 劳模都…, 党员应该…
 NOT_NAME_AFTER_NOUN = set("和与及都时也在是就还又应被把将")
+# Before a measure word that is also a surname (两张皮, 这张照片, 每项工作): a count or a determiner.
+COUNT_OR_DETERMINER = re.compile(rf"(?:{NUMERAL}|[几数每这那哪该各])$")
 
 
 @lru_cache(maxsize=1)
@@ -45,6 +47,17 @@ def common_words() -> frozenset[str]:
     Some are names too (黄海), so only weak evidence is checked against them: a name
     after a title or before 说 stands, one after 党员 or from the NER alone does not."""
     return frozenset(read_lines("name_false_words_mined.txt"))
+
+
+@lru_cache(maxsize=1)
+def measure_words() -> frozenset[str]:
+    return frozenset(read_lines("measure_words.txt"))
+
+
+def is_counted(text: str, start: int) -> bool:
+    """Whether the character at ``start`` is a measure word after a count or a
+    determiner (两张皮), so not the surname of a name."""
+    return text[start] in measure_words() and bool(COUNT_OR_DETERMINER.match(text, max(0, start - 1), start))
 
 
 @lru_cache(maxsize=1)
@@ -219,7 +232,7 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     # where a name can end (华工 in 华工正源… is the start of a company name).
     title_starts = {s for s, _ in titles}
     ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e) and text[s:e] not in common_words()
-                  and (boundary_strength(text, e) or e in title_starts)]
+                  and not is_counted(text, s) and (boundary_strength(text, e) or e in title_starts)]
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
