@@ -7,9 +7,14 @@ their full-width forms, the forms of its training corpus; the tokens keep the
 original characters. Tokens are also split where Han characters meet digits or Latin
 letters if ``split_scripts`` is set, so that a figure (``21.54亿元``) or a date
 (``9月4日``) starts on a token (off by default: the PKU standard keeps ``1998年`` whole).
+
+The shipped NER is spaCy's, over words. ``extract_char_ner`` is an alternative NER that
+reads characters, so that it can find entities that start or end inside a word (trained
+by ``NER_LEVEL=char bash training/train.sh``); see "Character-level NER" below.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Iterable
@@ -27,6 +32,7 @@ SCRIPT_BOUNDARY = re.compile(
     r"[\u3400-\u9fff]+|[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a.．%％]+|[^\u3400-\u9fff0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a.．%％]+"
 )
 ALNUM_RUN = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+STATISTICAL_NER = ("ner", "extract_char_ner")
 RULE_COMPONENTS = [
     "extract_sentences",
     "extract_titles",
@@ -131,10 +137,11 @@ def load_pipeline(model: Path | str | None = DEFAULT_MODEL) -> Language:
         nlp = blank_pipeline()
     # Ingest refuses files over 10 MiB; any text it lets through may be processed.
     nlp.max_length = 20_000_000
+    statistical = [name for name in nlp.pipe_names if name in STATISTICAL_NER]
     for name in RULE_COMPONENTS:
         if name not in nlp.pipe_names:
             # Sentences go before the statistical NER, the rules after it.
-            before = "ner" if name == "extract_sentences" and "ner" in nlp.pipe_names else None
+            before = statistical[0] if name == "extract_sentences" and statistical else None
             nlp.add_pipe(name, before=before)
     return nlp
 
@@ -144,3 +151,136 @@ def model_name(meta: dict) -> str:
     if not meta:
         return "zh_rules"
     return f"{meta.get('lang', 'zh')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0.0.0')}"
+
+
+# --- Character-level NER -------------------------------------------------------------
+# About 8% of MSRA's entities start or end inside a pkuseg word (访华, 中方, 奥运会), so a
+# word-level NER can never find them. The NER therefore reads characters: each character
+# token carries the word it belongs to (LEMMA) and the bigram it starts (TAG) as features,
+# and its entities are written back onto the word tokens, splitting a word where an
+# entity boundary falls inside it.
+CHAR_PIECE = re.compile(r"[0-9A-Za-z]+|.", re.S)
+END_OF_TEXT = "</s>"
+CHAR_PIPELINE_UNUSED = ["tokenizer", "vocab"]
+
+
+def char_pieces(word: str) -> list[str]:
+    """One token per character, except that a run of ASCII letters or digits stays whole."""
+    return [m.group() for m in CHAR_PIECE.finditer(word)]
+
+
+def char_doc(doc: Doc, vocab) -> Doc:
+    """``doc`` cut into characters, with the word and the next character as features."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    lemmas: list[str] = []
+    sent_starts: list[bool | None] = []
+    has_sents = doc.has_annotation("SENT_START")
+    for token in doc:
+        pieces = [token.text] if token.is_space else char_pieces(token.text)
+        words.extend(pieces)
+        spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
+        lemmas.extend([token.text] * len(pieces))
+        if has_sents:
+            sent_starts.extend([token.is_sent_start] + [False] * (len(pieces) - 1))
+    tags = [a + b for a, b in zip(words, words[1:] + [END_OF_TEXT])]
+    return Doc(vocab, words=words, spaces=spaces, lemmas=lemmas, tags=tags,
+               sent_starts=sent_starts if has_sents else None)
+
+
+class CharFeatureTokenizer(ExtractTokenizer):
+    """Character tokens with word features (see ``char_doc``); the tokenizer the
+    character NER is trained with. At run time ``extract_char_ner`` builds the same
+    tokens from the pipeline's own words."""
+
+    def __call__(self, text: str) -> Doc:
+        return char_doc(super().__call__(text), self.vocab)
+
+
+@registry.tokenizers("extract.CharTokenizer.v1")
+def create_char_tokenizer(segmenter: str = "pkuseg", split_scripts: bool = False):
+    def tokenizer_factory(nlp: Language) -> CharFeatureTokenizer:
+        return CharFeatureTokenizer(nlp.vocab, segmenter=segmenter, split_scripts=split_scripts)
+
+    return tokenizer_factory
+
+
+def set_entities_on_words(doc: Doc, entities: list[tuple[int, int, str]]) -> None:
+    """Set ``(start_char, end_char, label)`` entities on ``doc``, first splitting any
+    token that an entity boundary cuts through."""
+    cut = words_cut_by(doc, {offset for start, end, _ in entities for offset in (start, end)})
+    if cut:
+        # spaCy's split does not keep sentence starts right, so they are restored by offset.
+        has_sents = doc.has_annotation("SENT_START")
+        sentence_starts = {t.idx for t in doc if t.is_sent_start} if has_sents else set()
+        with doc.retokenize() as retokenizer:
+            for i, offsets in cut.items():
+                token = doc[i]
+                bounds = [0, *sorted(offsets), len(token.text)]
+                pieces = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
+                retokenizer.split(token, pieces, heads=[(token, k) for k in range(len(pieces))])
+        if has_sents:
+            for token in doc:
+                token.is_sent_start = token.idx in sentence_starts
+    spans = [doc.char_span(start, end, label=label) for start, end, label in entities]
+    doc.set_ents([span for span in spans if span is not None], default="outside")
+
+
+def words_cut_by(doc: Doc, offsets: set[int]) -> dict[int, set[int]]:
+    """{token index: offsets inside that token, relative to its start} for the tokens
+    that any of the character ``offsets`` falls strictly inside."""
+    starts = [token.idx for token in doc]
+    cut: dict[int, set[int]] = {}
+    for offset in offsets:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and starts[i] < offset < starts[i] + len(doc[i].text):
+            cut.setdefault(i, set()).add(offset - starts[i])
+    return cut
+
+
+class CharNER:
+    """Runs a character-level spaCy pipeline (``tok2vec`` + ``ner``, trained by
+    ``training/train.sh``) on a word-tokenised doc and sets ``doc.ents`` from it."""
+
+    def __init__(self, vocab, name: str = "extract_char_ner", *, batch_size: int = 64):
+        self.vocab = vocab
+        self.name = name
+        self.batch_size = batch_size
+        self.char_nlp: Language | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterable[Doc]:
+        for batch in spacy.util.minibatch(docs, size=batch_size or self.batch_size):
+            if self.char_nlp is None:
+                yield from batch
+                continue
+            char_docs = [char_doc(doc, self.char_nlp.vocab) for doc in batch]
+            for _, component in self.char_nlp.pipeline:
+                char_docs = list(component.pipe(char_docs))
+            for doc, chars in zip(batch, char_docs):
+                set_entities_on_words(doc, [(e.start_char, e.end_char, e.label_) for e in chars.ents])
+                yield doc
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.char_nlp.get_pipe("ner").labels if self.char_nlp else ()
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        if self.char_nlp is None:
+            raise ValueError(f"{self.name}: no character pipeline to save")
+        # The character pipeline's tokenizer is never called here, so its pkuseg
+        # weights are not stored a second time; nor are its strings (every word and
+        # bigram seen in training), as features are hashes and the labels are kept
+        # by the NER itself.
+        self.char_nlp.to_disk(path, exclude=CHAR_PIPELINE_UNUSED)
+
+    def from_disk(self, path, *, exclude=()) -> "CharNER":
+        self.char_nlp = spacy.load(path, exclude=CHAR_PIPELINE_UNUSED)
+        return self
+
+
+@Language.factory("extract_char_ner", default_config={"batch_size": 64})
+def make_char_ner(nlp: Language, name: str, batch_size: int) -> CharNER:
+    return CharNER(nlp.vocab, name, batch_size=batch_size)

@@ -4,7 +4,17 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from extract.nlp import DEFAULT_MODEL, blank_pipeline, load_pipeline, to_fullwidth, to_halfwidth
+from extract.nlp import (
+    DEFAULT_MODEL, blank_pipeline, char_doc, load_pipeline, set_entities_on_words, to_fullwidth, to_halfwidth,
+)
+
+
+def word_doc(words: list[str], sentence_starts: set[int] = frozenset()):
+    """A doc of the given words, with sentence starts at the given token indices."""
+    from spacy.tokens import Doc
+
+    return Doc(blank_pipeline().vocab, words=words, spaces=[False] * len(words),
+               sent_starts=[i in sentence_starts for i in range(len(words))] if sentence_starts else None)
 
 
 def test_width_mapping_is_one_character_for_one():
@@ -33,5 +43,62 @@ def test_shipped_pipeline_loads_offline_with_spacy_load():
     doc = nlp("华中科技大学教授陶光明说,今年武汉新增21家重点实验室。")
     assert doc.text == "华中科技大学教授陶光明说,今年武汉新增21家重点实验室。"
     assert 5 < len(doc) < 25  # words, not characters
+    assert ("华中科技大学", "ORG") in [(e.text, e.label_) for e in doc.ents]
+    assert load_pipeline(DEFAULT_MODEL).pipe_names[:3] == ["tok2vec", "extract_sentences", "ner"]
     size = sum(p.stat().st_size for p in DEFAULT_MODEL.rglob("*") if p.is_file())
     assert size < 60 * 1024 * 1024
+
+
+def test_character_doc_carries_the_word_and_the_next_character():
+    doc = word_doc(["李", "总理", "访华", "NBA", "。"], {0})
+    chars = char_doc(doc, doc.vocab)
+    assert chars.text == doc.text
+    assert [t.text for t in chars] == ["李", "总", "理", "访", "华", "NBA", "。"]
+    assert [t.lemma_ for t in chars] == ["李", "总理", "总理", "访华", "访华", "NBA", "。"]
+    assert [t.tag_ for t in chars] == ["李总", "总理", "理访", "访华", "华NBA", "NBA。", "。</s>"]
+    assert [t.is_sent_start for t in chars] == [True, False, False, False, False, False, False]
+
+
+def test_character_entities_split_the_words_they_cut_and_keep_sentences():
+    doc = word_doc(["总理", "访华", "。", "中方", "欢迎", "。"], {0, 3})
+    set_entities_on_words(doc, [(3, 4, "LOC"), (5, 6, "LOC")])
+    assert [t.text for t in doc] == ["总理", "访", "华", "。", "中", "方", "欢迎", "。"]
+    assert [(e.text, e.label_) for e in doc.ents] == [("华", "LOC"), ("中", "LOC")]
+    assert [s.text for s in doc.sents] == ["总理访华。", "中方欢迎。"]
+
+
+def test_character_entities_on_word_boundaries_leave_the_words_alone():
+    doc = word_doc(["华中科技大学", "教授", "陶光明", "说"])
+    set_entities_on_words(doc, [(0, 6, "ORG"), (8, 11, "PERSON")])
+    assert len(doc) == 4
+    assert [(e.text, e.label_) for e in doc.ents] == [("华中科技大学", "ORG"), ("陶光明", "PERSON")]
+
+
+def test_character_ner_is_saved_inside_the_pipeline_and_loads_the_same(tmp_path):
+    from spacy.training import Example
+
+    tokenizer = {"@tokenizers": "extract.CharTokenizer.v1", "segmenter": "char"}
+    char_nlp = spacy.blank("zh", config={"nlp": {"tokenizer": tokenizer}})
+    char_nlp.add_pipe("tok2vec")
+    char_nlp.add_pipe("ner")
+    text = "华中科技大学教授陶光明说,武汉新增21家实验室。"
+    reference = char_nlp.make_doc(text)
+    reference.ents = [reference.char_span(0, 6, "ORG"), reference.char_span(8, 11, "PERSON"),
+                      reference.char_span(13, 15, "LOC")]
+    examples = [Example(char_nlp.make_doc(text), reference)]
+    optimizer = char_nlp.initialize(lambda: examples)
+    for _ in range(20):
+        char_nlp.update(examples, sgd=optimizer)
+
+    nlp = blank_pipeline()
+    nlp.add_pipe("extract_char_ner").char_nlp = char_nlp
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+
+    assert not (tmp_path / "pipeline" / "extract_char_ner" / "vocab").exists()  # hashes, not strings
+    assert set(loaded.get_pipe("extract_char_ner").labels) == {"PERSON", "ORG", "LOC"}
+    before, after = nlp(text), loaded(text)
+    assert after.text == text
+    assert [(e.start_char, e.end_char, e.label_) for e in after.ents] == \
+        [(e.start_char, e.end_char, e.label_) for e in before.ents]
+    assert before.ents  # it learned something, so the comparison is not of two empty lists
