@@ -36,15 +36,22 @@ echo "== 3. prune features below $PRUNE"
 python training/prune_segmenter.py "$WORK/pkuseg_full" "$WORK/pkuseg" --threshold "$PRUNE"
 python training/build_tokenizer.py "$WORK/pkuseg" "$WORK/tokenizer" --user-dict none
 
+# train_ner CONFIG OUTPUT DATA_DIR STEPS [more spaCy overrides]: one spaCy NER training run
+train_ner() {
+  local config=$1 output=$2 data=$3 steps=$4
+  shift 4
+  python -m spacy train "$config" --output "$output" \
+    --paths.train "$data/train.spacy" --paths.dev "$data/dev.spacy" \
+    --paths.pkuseg_model "$WORK/pkuseg" --training.max_steps "$steps" \
+    --nlp.batch_size 256 "$@"
+}
+
 if [ "$NER_LEVEL" = word ]; then
 echo "== 4. NER data (MSRA train; dev = last 5%), tokenised by the new segmenter"
 python training/prepare_ner.py "$WORK/tokenizer" "$WORK/ner" --train "$CORPORA/msra_ner/train.bio"
 
 echo "== 5. word-level NER training ($NER_STEPS steps)"
-python -m spacy train training/configs/ner.cfg --output "$WORK/ner_model" \
-  --paths.train "$WORK/ner/train.spacy" --paths.dev "$WORK/ner/dev.spacy" \
-  --paths.pkuseg_model "$WORK/pkuseg" --training.max_steps "$NER_STEPS" \
-  --nlp.batch_size 256
+train_ner training/configs/ner.cfg "$WORK/ner_model" "$WORK/ner" "$NER_STEPS"
 
 echo "== 6. install at models/zh_extract and benchmark"
 python training/package_model.py "$WORK/ner_model/model-best" models/zh_extract
@@ -57,16 +64,11 @@ python training/build_tokenizer.py "$WORK/pkuseg" "$WORK/chartok" --user-dict no
 python training/prepare_ner.py "$WORK/chartok" "$WORK/charner" --train "$CORPORA/msra_ner/train.bio"
 
 echo "== 5. character-level NER training ($CHAR_STEPS steps)"
-python -m spacy train training/configs/char_ner.cfg --output "$WORK/char_ner_model" \
-  --paths.train "$WORK/charner/train.spacy" --paths.dev "$WORK/charner/dev.spacy" \
-  --paths.pkuseg_model "$WORK/pkuseg" --training.max_steps "$CHAR_STEPS" \
-  --nlp.batch_size 256
+train_ner training/configs/char_ner.cfg "$WORK/char_ner_model" "$WORK/charner" "$CHAR_STEPS"
 
 echo "== 5b. second stage: on from the best model with more dropout, lower rate, averaging ($CHAR_STEPS_2 steps)"
-python -m spacy train training/configs/char_ner_finetune.cfg --output "$WORK/char_ner_model2" \
-  --paths.train "$WORK/charner/train.spacy" --paths.dev "$WORK/charner/dev.spacy" \
-  --paths.pkuseg_model "$WORK/pkuseg" --paths.first_stage "$WORK/char_ner_model/model-best" \
-  --training.max_steps "$CHAR_STEPS_2" --nlp.batch_size 256
+train_ner training/configs/char_ner_finetune.cfg "$WORK/char_ner_model2" "$WORK/charner" "$CHAR_STEPS_2" \
+  --paths.first_stage "$WORK/char_ner_model/model-best"
 
 echo "== 6. install at $CHAR_TARGET (word tokenizer + extract_char_ner) and benchmark"
 python training/package_model.py "$WORK/tokenizer" "$CHAR_TARGET" --char-ner "$WORK/char_ner_model2/model-best"
