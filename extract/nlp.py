@@ -57,6 +57,33 @@ def to_halfwidth(text: str) -> str:
     )
 
 
+def words_and_spaces(words: Iterable[str], text: str) -> tuple[list[str], list[bool]]:
+    """What ``spacy.util.get_words_and_spaces`` returns, in linear time: spaCy's copies
+    the rest of the text for every word, which is quadratic on a long page."""
+    out_words: list[str] = []
+    spaces: list[bool] = []
+    position = 0
+    for word in words:
+        if word.isspace():
+            continue
+        start = text.find(word, position)
+        if start < 0:
+            raise ValueError(f"word {word!r} not found in the text after offset {position}")
+        if start > position:
+            out_words.append(text[position:start])
+            spaces.append(False)
+        out_words.append(word)
+        spaces.append(False)
+        position = start + len(word)
+        if position < len(text) and text[position] == " ":
+            spaces[-1] = True
+            position += 1
+    if position < len(text):
+        out_words.append(text[position:])
+        spaces.append(False)
+    return out_words, spaces
+
+
 def split_scripts(word: str) -> list[str]:
     return [m.group() for m in SCRIPT_BOUNDARY.finditer(word)]
 
@@ -87,7 +114,7 @@ class ExtractTokenizer(ChineseTokenizer):
                 words = [piece for word in words for piece in split_scripts(word)]
         else:  # one token per character, but runs of digits and letters stay whole
             words = [c for run in split_scripts(text) for c in ([run] if ALNUM_RUN.match(run) else run)]
-        words, spaces = spacy.util.get_words_and_spaces(words, text)
+        words, spaces = words_and_spaces(words, text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def _get_config(self) -> dict:

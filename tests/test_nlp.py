@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from hypothesis import given, strategies as st
 
 from extract.nlp import (
     DEFAULT_MODEL, blank_pipeline, char_doc, load_pipeline, set_entities_on_words, to_fullwidth, to_halfwidth,
+    words_and_spaces,
 )
 
 
@@ -27,6 +29,15 @@ def test_width_mapping_is_one_character_for_one():
 def test_character_tokens_keep_digit_and_letter_runs_whole():
     doc = blank_pipeline()("武汉2024年GDP增长5.5%")
     assert [t.text for t in doc] == ["武", "汉", "2024", "年", "GDP", "增", "长", "5.5%"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["武汉", "GDP", "5.5%", "年", "。"]),
+                         st.sampled_from(["", " ", "  ", "\n", " \n "])), max_size=30),
+       st.sampled_from(["", " ", "\n"]))
+def test_words_and_spaces_agree_with_spacy(pieces, lead):
+    words = [word for word, _ in pieces]
+    text = lead + "".join(word + gap for word, gap in pieces)
+    assert words_and_spaces(words, text) == spacy.util.get_words_and_spaces(words, text)
 
 
 def test_rule_components_follow_the_statistical_ones():
