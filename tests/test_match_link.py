@@ -129,3 +129,31 @@ def test_a_measure_word_after_a_count_does_not_start_a_name():
     # the same two characters, proposed by the NER: a name after a verb, not after 两
     assert find_people("党建与业务两张皮，", [], [(6, 8)]) == []
     assert find_people("今天会见了张皮，", [], [(5, 7)]) == [(5, 7)]
+
+
+def test_char_spans_split_every_token_they_cut_in_one_pass():
+    from spacy.tokens import Doc
+
+    from extract.match import char_spans
+    from extract.nlp import blank_pipeline
+
+    doc = Doc(blank_pipeline().vocab, words=["据悉吴凯", "说", "，", "张伟说", "好"], spaces=[False] * 5)
+    doc.spans["kept"] = [doc[1:3]]
+    spans = char_spans(doc, [(2, 4), (6, 8), (0, 0), (3, 99)], "PERSON")
+    assert [s.text if s is not None else None for s in spans] == ["吴凯", "张伟", None, None]
+    assert [t.text for t in doc] == ["据悉", "吴凯", "说", "，", "张伟", "说", "好"]
+    assert [s.text for s in doc.spans["kept"]] == ["说，"]  # groups survive the split
+
+
+def test_split_gives_each_piece_its_tokens_tensor_row():
+    import numpy
+    from spacy.tokens import Doc
+
+    from extract.match import char_spans
+    from extract.nlp import blank_pipeline
+
+    doc = Doc(blank_pipeline().vocab, words=["据悉", "张伟说", "好"], spaces=[False] * 3)
+    doc.tensor = numpy.array([[0.0], [1.0], [2.0]], dtype="float32")
+    char_spans(doc, [(2, 4)])
+    assert [t.text for t in doc] == ["据悉", "张伟", "说", "好"]
+    assert doc.tensor.tolist() == [[0.0], [1.0], [1.0], [2.0]]

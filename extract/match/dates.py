@@ -21,7 +21,7 @@ from ..normalise.dates import (
     HALF_YEAR, QUARTER, RELATIVE_YEAR, Reference, century, chinese_small_number, chinese_year,
     decade, interval, reference_year, ymd,
 )
-from . import char_span
+from . import char_spans
 
 YEAR = r"(?P<y>(?:1[5-9]|20|21)\d{2}|[〇零○一二三四五六七八九]{4})"
 MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
@@ -197,8 +197,9 @@ def find_dates(text: str, published: str | None) -> list[dict]:
 def dates_component(doc: Doc) -> Doc:
     """Dates in ``doc.spans["dates"]`` with their EDTF value in ``span._.value``."""
     spans = []
-    for found in find_dates(doc.text, doc._.published):
-        span = char_span(doc, found["start"], found["end"], "DATE")
+    found_dates = find_dates(doc.text, doc._.published)
+    offsets = [(found["start"], found["end"]) for found in found_dates]
+    for found, span in zip(found_dates, char_spans(doc, offsets, "DATE")):
         if span is not None:
             span._.value = found["value"]
             spans.append(span)

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from ..data import read_tsv
 from ..normalise.numbers import ARABIC, CHINESE, CHINESE_DIGITS, parse_number
-from . import alternation, char_span, overlaps
+from . import alternation, char_spans, overlaps
 
 QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\""}
 SHORT_QUOTE = 10  # a quoted phrase up to this long is a name, not a statement
@@ -127,8 +127,9 @@ def metrics_component(doc: Doc) -> Doc:
     """Metrics in ``doc.spans["metrics"]``; spans overlapping a date are left out."""
     dates = list(doc.spans.get("dates", []))
     spans = []
-    for found in find_metrics(doc.text):
-        span = char_span(doc, found["start"], found["end"], "METRIC")
+    found_metrics = find_metrics(doc.text)
+    offsets = [(found["start"], found["end"]) for found in found_metrics]
+    for found, span in zip(found_metrics, char_spans(doc, offsets, "METRIC")):
         if span is None or overlaps(span, dates):
             continue
         span._.value, span._.unit, span._.qualifier = found["value"], found["unit"], found["qualifier"]

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines, read_tsv
-from . import NUMERAL, alternation, char_span, word_list_pattern
+from . import NUMERAL, alternation, char_spans, word_list_pattern
 from .people import followers
 
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·“”()（）]")
@@ -303,7 +303,7 @@ class OrganisationFinder:
         if self.use_statistical:
             spans += statistical_organisations(doc, titles)
         spans = keep_longest(spans)
-        doc.spans["organisations"] = [s for s in (char_span(doc, a, b, "ORG") for a, b in spans) if s is not None]
+        doc.spans["organisations"] = [s for s in char_spans(doc, spans, "ORG") if s is not None]
         return doc
 
 

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines
-from . import NUMERAL, char_span, word_list_pattern
+from . import NUMERAL, char_spans, word_list_pattern
 
 HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 PUNCT_OR_SPACE = re.compile(r"[\s，,。！？!?；;：:、“”‘’\"'（）()《》【】·…—\-]")
@@ -248,6 +248,6 @@ def people_component(doc: Doc) -> Doc:
     """People in ``doc.spans["people"]``: NER PERSON entities and the name rules."""
     titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
     ner = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"PERSON", "PER"}]
-    spans = [char_span(doc, s, e, "PERSON") for s, e in find_people(doc.text, titles, ner)]
+    spans = char_spans(doc, find_people(doc.text, titles, ner), "PERSON")
     doc.spans["people"] = [s for s in spans if s is not None]
     return doc

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines
-from . import alternation, char_span, word_list_pattern
+from . import alternation, char_spans, word_list_pattern
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +37,6 @@ def find_titles(text: str) -> list[tuple[int, int]]:
 @Language.component("extract_titles", assigns=["doc.spans"])
 def titles_component(doc: Doc) -> Doc:
     """Job titles in ``doc.spans["titles"]``."""
-    spans = [char_span(doc, s, e, "TITLE") for s, e in find_titles(doc.text)]
+    spans = char_spans(doc, find_titles(doc.text), "TITLE")
     doc.spans["titles"] = [s for s in spans if s is not None]
     return doc
