@@ -16,7 +16,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .match import char_span
+from .match import RangeIndex, char_span, char_spans
 from .data import read_lines
 from .match.organisations import LOCAL_PLACES, is_bare_head, is_generic_owner, trim_left, walk_left
 from .match.people import NAME_LIST_SEPARATOR
@@ -129,13 +129,13 @@ def role_span(doc: Doc, person: Span, title: str, org: Span | None, start: int, 
     return evidence
 
 
-def link_roles(doc: Doc) -> tuple[list[Span], list[Span]]:
-    """Role evidence spans, and organisations the roles named that no rule had found."""
+def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
+    """Role evidence spans, and organisations the roles named that no rule had found
+    (``text``: the doc's text, which spaCy rebuilds from the tokens on every read)."""
     orgs = OrgIndex(list(doc.spans.get("organisations", [])))
     people = list(doc.spans.get("people", []))
     new_orgs: list[Span] = []
     roles: list[Span | None] = []
-    text = doc.text
     people_starting = {p.start_char: p for p in people}
     people_ending: dict[int, list[Span]] = {}
     for person in people:
@@ -157,7 +157,7 @@ def link_roles(doc: Doc) -> tuple[list[Span], list[Span]]:
             # The evidence starts at the organisation only when it is named right there.
             start = org.start_char if org is not None and real else title.start_char
             roles.extend(role_span(doc, person, title.text, org, start, person.end_char) for person in named)
-    return one_per_pair(doc.text, [r for r in roles if r is not None]), new_orgs
+    return one_per_pair(text, [r for r in roles if r is not None]), new_orgs
 
 
 def one_per_pair(text: str, roles: list[Span]) -> list[Span]:
@@ -171,22 +171,30 @@ def one_per_pair(text: str, roles: list[Span]) -> list[Span]:
     return sorted(chosen.values(), key=lambda r: (r.start_char, r.end_char))
 
 
-def resolve_aliases(doc: Doc, orgs: list[Span]) -> list[Span]:
+def resolve_aliases(doc: Doc, text: str, orgs: list[Span]) -> list[Span]:
     """Mark 以下简称 short forms and their later occurrences with the full name."""
     extra = []
-    text = doc.text
+    index = RangeIndex((o.start_char, o.end_char, o) for o in orgs)
+    occurrences: dict[str, list[tuple[int, int]]] = {}
     for org in orgs:
         m = ALIAS.match(text[org.end_char:org.end_char + 30])
         if not m:
             continue
         alias = m.group("alias")
         canonical = org._.canonical or org.text
-        for occurrence in re.finditer(re.escape(alias), text):
-            span = char_span(doc, occurrence.start(), occurrence.end(), "ORG")
-            if span is not None and not any(o.start_char <= span.start_char and span.end_char <= o.end_char and o.text != alias for o in orgs):
+        if alias not in occurrences:
+            occurrences[alias] = [(o.start(), o.end()) for o in re.finditer(re.escape(alias), text)]
+        for span in char_spans(doc, occurrences[alias], "ORG"):
+            if span is not None and not inside_other_name(span, alias, index):
                 span._.canonical = canonical
                 extra.append(span)
     return extra
+
+
+def inside_other_name(span: Span, alias: str, orgs: RangeIndex) -> bool:
+    """Whether ``span`` lies inside an organisation name other than ``alias`` itself."""
+    return any(s <= span.start_char and span.end_char <= e and o.text != alias
+               for s, e, o in orgs.around(span.start_char, span.end_char))
 
 
 MIN_SHORT_FORM = 3
@@ -270,9 +278,10 @@ def endings(name: str) -> set[str]:
 @Language.component("extract_roles", requires=["doc.spans"], assigns=["doc.spans"])
 def roles_component(doc: Doc) -> Doc:
     """Roles in ``doc.spans["roles"]`` (``_.person``, ``_.title``, ``_.organisation``)."""
-    roles, new_orgs = link_roles(doc)
+    text = doc.text
+    roles, new_orgs = link_roles(doc, text)
     orgs = list(doc.spans.get("organisations", [])) + new_orgs
-    aliases = resolve_aliases(doc, orgs)
+    aliases = resolve_aliases(doc, text, orgs)
     known = {(o.start_char, o.end_char) for o in orgs}
     by_position = {(o.start_char, o.end_char): o for o in aliases}
     merged = [by_position.get((o.start_char, o.end_char), o) for o in orgs]

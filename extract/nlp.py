@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import partial
 from pathlib import Path
 from typing import Iterable
 
+import numpy
 import spacy
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.language import Language
@@ -35,6 +37,7 @@ ALNUM_RUN = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 STATISTICAL_NER = ("ner", "extract_char_ner")
 RULE_COMPONENTS = [
     "extract_sentences",
+    "extract_character_tokens",
     "extract_titles",
     "extract_people",
     "extract_organisations",
@@ -198,21 +201,60 @@ def char_pieces(word: str) -> list[str]:
 
 def char_doc(doc: Doc, vocab) -> Doc:
     """``doc`` cut into characters, with the word and the next character as features."""
+    words, spaces, sent_starts, pieces_per_token = character_tokens(doc)
+    lemmas = [token.text for token, n in zip(doc, pieces_per_token) for _ in range(n)]
+    tags = [a + b for a, b in zip(words, words[1:] + [END_OF_TEXT])]
+    return Doc(vocab, words=words, spaces=spaces, lemmas=lemmas, tags=tags, sent_starts=sent_starts)
+
+
+def character_tokens(doc: Doc) -> tuple[list[str], list[bool], list[bool | None] | None, list[int]]:
+    """Words, spaces and sentence starts (None if the doc has none) of ``doc`` cut into
+    ``char_pieces``, and the number of pieces of each token."""
     words: list[str] = []
     spaces: list[bool] = []
-    lemmas: list[str] = []
     sent_starts: list[bool | None] = []
+    pieces_per_token: list[int] = []
     has_sents = doc.has_annotation("SENT_START")
     for token in doc:
-        pieces = [token.text] if token.is_space else char_pieces(token.text)
+        text = token.text
+        pieces = [text] if len(text) == 1 or token.is_space else char_pieces(text)
         words.extend(pieces)
-        spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
-        lemmas.extend([token.text] * len(pieces))
+        spaces.extend([False] * (len(pieces) - 1))
+        spaces.append(bool(token.whitespace_))
+        pieces_per_token.append(len(pieces))
         if has_sents:
-            sent_starts.extend([token.is_sent_start] + [False] * (len(pieces) - 1))
-    tags = [a + b for a, b in zip(words, words[1:] + [END_OF_TEXT])]
-    return Doc(vocab, words=words, spaces=spaces, lemmas=lemmas, tags=tags,
-               sent_starts=sent_starts if has_sents else None)
+            sent_starts.append(token.is_sent_start)
+            sent_starts.extend([False] * (len(pieces) - 1))
+    return words, spaces, sent_starts if has_sents else None, pieces_per_token
+
+
+@Language.factory("extract_character_tokens", default_config={"min_tokens": 20_000},
+                  assigns=["token.is_sent_start", "doc.ents", "doc.tensor"])
+def make_character_tokens(nlp: Language, name: str, min_tokens: int):
+    return partial(character_tokens_component, min_tokens=min_tokens)
+
+
+def character_tokens_component(doc: Doc, min_tokens: int = 0) -> Doc:
+    """A doc of ``min_tokens`` tokens or more, with one token per character
+    (``char_pieces``), keeping its text, sentences, entities, tensor, span groups and
+    extension values. The rules find spans anywhere in the text, and where a span cuts a
+    word that word is split; spaCy's split costs a pass over the doc for every word it
+    splits, which on a long page is quadratic. On characters the rules need no split.
+    Shorter docs are left alone: there the splits cost less than the conversion. The
+    rules' results are the same either way."""
+    if len(doc) < min_tokens:
+        return doc
+    words, spaces, sent_starts, pieces_per_token = character_tokens(doc)
+    if len(words) == len(doc):
+        return doc
+    chars = Doc(doc.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
+    chars.user_data = dict(doc.user_data)
+    if doc.tensor is not None and doc.tensor.size:
+        chars.tensor = numpy.repeat(doc.tensor, pieces_per_token, axis=0)
+    chars.set_ents([chars.char_span(e.start_char, e.end_char, label=e.label_) for e in doc.ents], default="outside")
+    for key, group in doc.spans.items():
+        chars.spans[key] = [chars.char_span(s.start_char, s.end_char, label=s.label_) for s in group]
+    return chars
 
 
 class CharFeatureTokenizer(ExtractTokenizer):

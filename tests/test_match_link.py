@@ -1,6 +1,8 @@
 """People, organisations, titles and roles on made-up sentences (rules only)."""
 from __future__ import annotations
 
+from hypothesis import given, strategies as st
+
 from extract.pipeline import analyse
 from extract.clean import CleanDocument
 from extract.ingest import RawDocument
@@ -157,3 +159,16 @@ def test_split_gives_each_piece_its_tokens_tensor_row():
     char_spans(doc, [(2, 4)])
     assert [t.text for t in doc] == ["据悉", "张伟", "说", "好"]
     assert doc.tensor.tolist() == [[0.0], [1.0], [1.0], [2.0]]
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 12)), max_size=12),
+       st.integers(0, 50), st.integers(1, 12))
+def test_range_index_finds_the_ranges_holding_or_overlapping_a_range(pairs, start, length):
+    from extract.match import RangeIndex
+
+    ranges = [(s, s + n, i) for i, (s, n) in enumerate(pairs)]
+    end = start + length
+    index = RangeIndex(ranges)
+    holding = {r[2] for r in ranges if r[0] <= start and end <= r[1]}
+    assert {r[2] for r in index.around(start, end) if r[0] <= start and end <= r[1]} == holding
+    assert index.overlaps(start, end) == any(r[0] < end and start < r[1] for r in ranges)

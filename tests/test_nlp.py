@@ -113,3 +113,36 @@ def test_character_ner_is_saved_inside_the_pipeline_and_loads_the_same(tmp_path)
     assert [(e.start_char, e.end_char, e.label_) for e in after.ents] == \
         [(e.start_char, e.end_char, e.label_) for e in before.ents]
     assert before.ents  # it learned something, so the comparison is not of two empty lists
+
+
+def test_character_tokens_keep_text_sentences_entities_tensor_and_extensions():
+    import numpy
+
+    from extract.nlp import character_tokens_component
+
+    doc = word_doc(["据悉", "张伟", "说", "GDP", "增长", "。", "他", "到", "了"], sentence_starts={0, 6})
+    doc.set_ents([doc.char_span(2, 4, "PERSON")], default="outside")
+    doc.tensor = numpy.arange(len(doc), dtype="float32").reshape(-1, 1)
+    doc.user_data["marker"] = "kept"
+    chars = character_tokens_component(doc)
+    assert chars.text == doc.text
+    assert [t.text for t in chars] == ["据", "悉", "张", "伟", "说", "GDP", "增", "长", "。", "他", "到", "了"]
+    assert [s.text for s in chars.sents] == ["据悉张伟说GDP增长。", "他到了"]
+    assert [(e.text, e.label_) for e in chars.ents] == [("张伟", "PERSON")]
+    assert chars.tensor[:, 0].tolist() == [0, 0, 1, 1, 2, 3, 4, 4, 5, 6, 7, 8]
+    assert chars.user_data["marker"] == "kept"
+    assert character_tokens_component(doc, min_tokens=100) is doc  # a short doc is left alone
+
+
+@pytest.mark.skipif(not (DEFAULT_MODEL / "config.cfg").exists(), reason="no shipped model")
+def test_rules_give_the_same_results_on_words_and_on_characters():
+    from conftest import SEEDS
+    from extract.clean import clean
+    from extract.ingest import read_document
+    from extract.pipeline import analyse
+
+    on_words, on_chars = load_pipeline(), load_pipeline()
+    on_chars.replace_pipe("extract_character_tokens", "extract_character_tokens", config={"min_tokens": 0})
+    for path in sorted(SEEDS.glob("*.txt")):
+        page = clean(read_document(path))
+        assert analyse(on_words, page) == analyse(on_chars, page), path.name

@@ -5,6 +5,7 @@ Importing this package registers the components with spaCy.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -93,8 +94,26 @@ def split_at(doc: Doc, positions: list[int]) -> None:
         doc.spans[key] = [x for x in (doc.char_span(a, b, label=lab) for a, b, lab in spans) if x is not None]
 
 
-def overlaps(span: Span, others) -> bool:
-    return any(span.start_char < o.end_char and o.start_char < span.end_char for o in others)
+class RangeIndex:
+    """Character ranges ``(start, end, item)``, sorted, to find those that may hold a
+    given range without a pass over all of them (a pass per match is quadratic on a
+    long page)."""
+
+    def __init__(self, ranges):
+        self.ranges = sorted(ranges, key=lambda r: (r[0], r[1]))
+        self.starts = [r[0] for r in self.ranges]
+        self.longest = max((end - start for start, end, _ in self.ranges), default=0)
+
+    def around(self, start: int, end: int) -> list[tuple]:
+        """The ranges that start no later than ``start`` and are long enough to reach
+        ``end``: every range holding [start, end) is among them."""
+        low = bisect.bisect_left(self.starts, end - self.longest)
+        return self.ranges[low:bisect.bisect_right(self.starts, start)]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether any range shares a character with [start, end)."""
+        low = bisect.bisect_left(self.starts, start - self.longest + 1)
+        return any(s < end and start < e for s, e, _ in self.ranges[low:bisect.bisect_left(self.starts, end)])
 
 
 from . import dates, metrics, organisations, people, titles  # noqa: E402,F401  (registers components)

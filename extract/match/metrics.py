@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from ..data import read_tsv
 from ..normalise.numbers import ARABIC, CHINESE, CHINESE_DIGITS, parse_number
-from . import alternation, char_spans, overlaps
+from . import RangeIndex, alternation, char_spans
 
 QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\""}
 SHORT_QUOTE = 10  # a quoted phrase up to this long is a name, not a statement
@@ -100,7 +100,7 @@ def normalise_unit(unit: str) -> str:
 
 def find_metrics(text: str) -> list[dict]:
     """Metric matches in ``text``: start, end, value, unit, qualifier."""
-    quoted = quoted_ranges(text)
+    quoted = RangeIndex((start, end, None) for start, end in quoted_ranges(text))
     found = []
     for m in metric_pattern().finditer(text):
         if re.match(f"[{CHINESE_DIGITS}]{{2}}", m.group("number")) and not m.group("before"):
@@ -108,7 +108,7 @@ def find_metrics(text: str) -> list[dict]:
             m = metric_pattern().match(text, m.start("number") + 1) or m
         if is_excluded(text, m):
             continue
-        if any(qs < m.start("number") and m.end("unit") <= qe for qs, qe in quoted):
+        if any(qs < m.start("number") and m.end("unit") <= qe for qs, qe, _ in quoted.around(m.start("number"), m.end("unit"))):
             continue
         number = re.sub(r"\s+", "", m.group("number"))
         try:
@@ -125,12 +125,12 @@ def find_metrics(text: str) -> list[dict]:
 @Language.component("extract_metrics", requires=["doc.spans"], assigns=["doc.spans"])
 def metrics_component(doc: Doc) -> Doc:
     """Metrics in ``doc.spans["metrics"]``; spans overlapping a date are left out."""
-    dates = list(doc.spans.get("dates", []))
+    dates = RangeIndex((d.start_char, d.end_char, d) for d in doc.spans.get("dates", []))
     spans = []
     found_metrics = find_metrics(doc.text)
     offsets = [(found["start"], found["end"]) for found in found_metrics]
     for found, span in zip(found_metrics, char_spans(doc, offsets, "METRIC")):
-        if span is None or overlaps(span, dates):
+        if span is None or dates.overlaps(span.start_char, span.end_char):
             continue
         span._.value, span._.unit, span._.qualifier = found["value"], found["unit"], found["qualifier"]
         spans.append(span)
