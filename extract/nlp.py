@@ -277,33 +277,57 @@ def create_char_tokenizer(segmenter: str = "pkuseg", split_scripts: bool = False
 def set_entities_on_words(doc: Doc, entities: list[tuple[int, int, str]]) -> None:
     """Set ``(start_char, end_char, label)`` entities on ``doc``, first splitting any
     token that an entity boundary cuts through."""
-    cut = words_cut_by(doc, {offset for start, end, _ in entities for offset in (start, end)})
-    if cut:
-        # spaCy's split does not keep sentence starts right, so they are restored by offset.
-        has_sents = doc.has_annotation("SENT_START")
-        sentence_starts = {t.idx for t in doc if t.is_sent_start} if has_sents else set()
-        with doc.retokenize() as retokenizer:
-            for i, offsets in cut.items():
-                token = doc[i]
-                bounds = [0, *sorted(offsets), len(token.text)]
-                pieces = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
-                retokenizer.split(token, pieces, heads=[(token, k) for k in range(len(pieces))])
-        if has_sents:
-            for token in doc:
-                token.is_sent_start = token.idx in sentence_starts
+    split_words(doc, {offset for start, end, _ in entities for offset in (start, end)})
     spans = [doc.char_span(start, end, label=label) for start, end, label in entities]
     doc.set_ents([span for span in spans if span is not None], default="outside")
 
 
-def words_cut_by(doc: Doc, offsets: set[int]) -> dict[int, set[int]]:
+def split_words(doc: Doc, offsets) -> None:
+    """Split the tokens that any of the character ``offsets`` falls strictly inside.
+    Sentence starts are restored by offset (spaCy's split gets them wrong), span groups
+    are rebuilt from their character offsets (span extension values are keyed by
+    offsets and stay), and each piece gets its token's row of the tensor."""
+    cut = words_cut_by(doc, offsets)
+    if not cut:
+        return
+    # spaCy's split leaves the pieces' sentence starts wrong: the first piece keeps the
+    # token's, the others are not starts.
+    starts = {doc[i].idx: (doc[i].is_sent_start, len(inside)) for i, inside in cut.items()}
+    has_sents = doc.has_annotation("SENT_START")
+    saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
+    # spaCy copies the tensor row by row in Python for every split token: set it aside.
+    tensor, doc.tensor = doc.tensor, numpy.zeros((0,), dtype="float32")
+    with doc.retokenize() as retokenizer:
+        for i, inside in cut.items():
+            token = doc[i]
+            bounds = [0, *sorted(inside), len(token.text)]
+            pieces = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            retokenizer.split(token, pieces, heads=[(token, k) for k in range(len(pieces))])
+    if tensor is not None and tensor.size:
+        pieces_per_token = numpy.ones(len(tensor), dtype=int)
+        for i, inside in cut.items():
+            pieces_per_token[i] += len(inside)
+        doc.tensor = numpy.repeat(tensor, pieces_per_token, axis=0)
+    if has_sents:
+        for idx, (is_start, n_cuts) in starts.items():
+            first = doc.char_span(idx, idx + 1, alignment_mode="expand")[0]
+            first.is_sent_start = is_start
+            for piece in doc[first.i + 1:first.i + 1 + n_cuts]:
+                piece.is_sent_start = False
+    for key, spans in saved.items():
+        doc.spans[key] = [x for x in (doc.char_span(a, b, label=lab) for a, b, lab in spans) if x is not None]
+
+
+def words_cut_by(doc: Doc, offsets) -> dict[int, set[int]]:
     """{token index: offsets inside that token, relative to its start} for the tokens
-    that any of the character ``offsets`` falls strictly inside."""
-    starts = [token.idx for token in doc]
+    that any of the character ``offsets`` falls strictly inside. Each token is found by
+    spaCy's binary search: a pass over the tokens per call would be quadratic."""
     cut: dict[int, set[int]] = {}
     for offset in offsets:
-        i = bisect.bisect_right(starts, offset) - 1
-        if i >= 0 and starts[i] < offset < starts[i] + len(doc[i].text):
-            cut.setdefault(i, set()).add(offset - starts[i])
+        holder = doc.char_span(offset, offset + 1, alignment_mode="expand")
+        token = holder[0] if holder is not None and len(holder) else None
+        if token is not None and token.idx < offset < token.idx + len(token.text):
+            cut.setdefault(token.i, set()).add(offset - token.idx)
     return cut
 
 

@@ -9,10 +9,10 @@ import bisect
 import re
 from functools import lru_cache
 
-import numpy
 from spacy.tokens import Doc, Span
 
 from ..data import read_lines
+from ..nlp import split_words
 
 # Document metadata the rules may use (set by the pipeline before the components run).
 Doc.set_extension("doc_id", default=None, force=True)
@@ -58,40 +58,8 @@ def char_spans(doc: Doc, offsets, label: str = "") -> list[Span | None]:
     offsets = list(offsets)
     length = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0  # len(doc.text), without joining every token
     valid = [(s, e) for s, e in offsets if 0 <= s < e <= length]
-    split_at(doc, sorted({p for s, e in valid for p in (s, e)}))
+    split_words(doc, {p for s, e in valid for p in (s, e)})
     return [doc.char_span(s, e, label=label) for s, e in offsets]
-
-
-def split_at(doc: Doc, positions: list[int]) -> None:
-    """Split the tokens that ``positions`` fall inside. Span groups are rebuilt from
-    their character offsets (span extension values are keyed by offsets and stay)."""
-    cuts_by_token: dict[int, set[int]] = {}
-    for p in positions:
-        # The token holding character p, found by spaCy's binary search (iterating the
-        # tokens in Python would cost a pass over the doc per split).
-        holder = doc.char_span(p, p + 1, alignment_mode="expand")
-        token = holder[0] if holder is not None and len(holder) else None
-        if token is not None and token.idx < p < token.idx + len(token.text):
-            cuts_by_token.setdefault(token.i, set()).add(p - token.idx)
-    if not cuts_by_token:
-        return
-    saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
-    # spaCy copies the tensor row by row in Python for every split token; set it aside
-    # and give each piece its token's row afterwards, in one step.
-    tensor, doc.tensor = doc.tensor, numpy.zeros((0,), dtype="float32")
-    with doc.retokenize() as retokenizer:
-        for i, cuts in cuts_by_token.items():
-            token = doc[i]
-            cuts = sorted(cuts)
-            pieces = [token.text[a:b] for a, b in zip([0, *cuts], [*cuts, len(token.text)])]
-            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
-    if tensor is not None and tensor.size:
-        pieces_per_token = numpy.ones(len(tensor), dtype=int)
-        for i, cuts in cuts_by_token.items():
-            pieces_per_token[i] += len(cuts)
-        doc.tensor = numpy.repeat(tensor, pieces_per_token, axis=0)
-    for key, spans in saved.items():
-        doc.spans[key] = [x for x in (doc.char_span(a, b, label=lab) for a, b, lab in spans) if x is not None]
 
 
 class RangeIndex:
