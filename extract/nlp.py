@@ -14,7 +14,6 @@ by ``NER_LEVEL=char bash training/train.sh``); see "Character-level NER" below.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from functools import partial
 from pathlib import Path
