@@ -193,8 +193,7 @@ def resolve_aliases(doc: Doc, text: str, orgs: list[Span]) -> list[Span]:
 
 def inside_other_name(span: Span, alias: str, orgs: RangeIndex) -> bool:
     """Whether ``span`` lies inside an organisation name other than ``alias`` itself."""
-    return any(s <= span.start_char and span.end_char <= e and o.text != alias
-               for s, e, o in orgs.around(span.start_char, span.end_char))
+    return any(o.text != alias for _, _, o in orgs.holding(span.start_char, span.end_char))
 
 
 MIN_SHORT_FORM = 3

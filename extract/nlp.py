@@ -252,8 +252,7 @@ def character_tokens_component(doc: Doc, min_tokens: int = 0) -> Doc:
     if doc.tensor is not None and doc.tensor.size:
         chars.tensor = numpy.repeat(doc.tensor, pieces_per_token, axis=0)
     chars.set_ents([chars.char_span(e.start_char, e.end_char, label=e.label_) for e in doc.ents], default="outside")
-    for key, group in doc.spans.items():
-        chars.spans[key] = [chars.char_span(s.start_char, s.end_char, label=s.label_) for s in group]
+    set_span_groups(chars, span_group_offsets(doc))
     return chars
 
 
@@ -284,7 +283,7 @@ def set_entities_on_words(doc: Doc, entities: list[tuple[int, int, str]]) -> Non
 
 def split_words(doc: Doc, offsets) -> None:
     """Split the tokens that any of the character ``offsets`` falls strictly inside.
-    Sentence starts are restored by offset (spaCy's split gets them wrong), span groups
+    Sentence starts are set on the pieces (spaCy's split gets them wrong), span groups
     are rebuilt from their character offsets (span extension values are keyed by
     offsets and stay), and each piece gets its token's row of the tensor."""
     cut = words_cut_by(doc, offsets)
@@ -294,7 +293,7 @@ def split_words(doc: Doc, offsets) -> None:
     # token's, the others are not starts.
     starts = {doc[i].idx: (doc[i].is_sent_start, len(inside)) for i, inside in cut.items()}
     has_sents = doc.has_annotation("SENT_START")
-    saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
+    saved = span_group_offsets(doc)
     # spaCy copies the tensor row by row in Python for every split token: set it aside.
     tensor, doc.tensor = doc.tensor, numpy.zeros((0,), dtype="float32")
     with doc.retokenize() as retokenizer:
@@ -314,7 +313,16 @@ def split_words(doc: Doc, offsets) -> None:
             first.is_sent_start = is_start
             for piece in doc[first.i + 1:first.i + 1 + n_cuts]:
                 piece.is_sent_start = False
-    for key, spans in saved.items():
+    set_span_groups(doc, saved)
+
+
+def span_group_offsets(doc: Doc) -> dict[str, list[tuple[int, int, str]]]:
+    return {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
+
+
+def set_span_groups(doc: Doc, groups: dict[str, list[tuple[int, int, str]]]) -> None:
+    """Span groups from character offsets (those that fall on tokens of ``doc``)."""
+    for key, spans in groups.items():
         doc.spans[key] = [x for x in (doc.char_span(a, b, label=lab) for a, b, lab in spans) if x is not None]
 
 

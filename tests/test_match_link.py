@@ -170,5 +170,5 @@ def test_range_index_finds_the_ranges_holding_or_overlapping_a_range(pairs, star
     end = start + length
     index = RangeIndex(ranges)
     holding = {r[2] for r in ranges if r[0] <= start and end <= r[1]}
-    assert {r[2] for r in index.around(start, end) if r[0] <= start and end <= r[1]} == holding
+    assert {r[2] for r in index.holding(start, end)} == holding
     assert index.overlaps(start, end) == any(r[0] < end and start < r[1] for r in ranges)

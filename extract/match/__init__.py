@@ -72,11 +72,11 @@ class RangeIndex:
         self.starts = [r[0] for r in self.ranges]
         self.longest = max((end - start for start, end, _ in self.ranges), default=0)
 
-    def around(self, start: int, end: int) -> list[tuple]:
-        """The ranges that start no later than ``start`` and are long enough to reach
-        ``end``: every range holding [start, end) is among them."""
+    def holding(self, start: int, end: int) -> list[tuple]:
+        """The ranges that hold [start, end): only those starting at most the longest
+        range's length before ``end`` are looked at."""
         low = bisect.bisect_left(self.starts, end - self.longest)
-        return self.ranges[low:bisect.bisect_right(self.starts, start)]
+        return [r for r in self.ranges[low:bisect.bisect_right(self.starts, start)] if end <= r[1]]
 
     def overlaps(self, start: int, end: int) -> bool:
         """Whether any range shares a character with [start, end)."""

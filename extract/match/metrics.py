@@ -108,7 +108,7 @@ def find_metrics(text: str) -> list[dict]:
             m = metric_pattern().match(text, m.start("number") + 1) or m
         if is_excluded(text, m):
             continue
-        if any(qs < m.start("number") and m.end("unit") <= qe for qs, qe, _ in quoted.around(m.start("number"), m.end("unit"))):
+        if any(qs < m.start("number") for qs, _, _ in quoted.holding(m.start("number"), m.end("unit"))):
             continue
         number = re.sub(r"\s+", "", m.group("number"))
         try:
