@@ -26,6 +26,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
+from .segmenter import cut as cut_words
+
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "zh_extract"
 FULLWIDTH_OFFSET = 0xFEE0
 # Script classes used to split tokens: Han, ASCII/full-width alphanumerics, the rest.
@@ -133,7 +135,7 @@ class ExtractTokenizer(ChineseTokenizer):
                 continue
             position = 0
             shown = to_fullwidth(line)
-            for word in self.pkuseg_seg.cut(shown):
+            for word in cut_words(self.pkuseg_seg, shown):
                 found = shown.find(word, position)
                 if found < 0:
                     continue

@@ -1,0 +1,54 @@
+"""The segmenter's per-sentence features equal spacy-pkuseg's per-character ones."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from hypothesis import given, settings, strategies as st
+
+from extract.nlp import DEFAULT_MODEL
+from extract.segmenter import cut, node_features
+
+pytestmark = pytest.mark.skipif(not (DEFAULT_MODEL / "config.cfg").exists(), reason="no shipped model")
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def pkuseg():
+    return spacy.load(DEFAULT_MODEL).tokenizer.pkuseg_seg
+
+
+def known_words(pkuseg) -> list[str]:
+    """A few hundred of the segmenter's words, so that texts built from them contain words
+    of every length it looks up."""
+    return sorted(pkuseg.feature_extractor.unigram)[::150]
+
+
+# Pieces of text: known words (filled in per test), single characters of several kinds,
+# the library's keyword characters, which it renames, and digits and letters it normalises.
+OTHER_PIECES = ["的", "国", "人", "-", ".", "*", "|", ":", "/", "1", "９", "a", "Ｚ", "％", "，", "。", "“"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_node_features_are_the_librarys_in_the_same_order(pkuseg, data):
+    pieces = data.draw(st.lists(st.sampled_from(known_words(pkuseg) + OTHER_PIECES), min_size=1, max_size=25))
+    nodes = list(pkuseg.feature_extractor.normalize_text("".join(pieces)))
+    expected = [pkuseg.feature_extractor.get_node_features_idx(i, nodes) for i in range(len(nodes))]
+    assert node_features(nodes, pkuseg.feature_extractor) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_cut_gives_the_librarys_words(pkuseg, data):
+    pieces = data.draw(st.lists(st.sampled_from(known_words(pkuseg) + OTHER_PIECES + [" ", "\n", "  "]), max_size=25))
+    text = "".join(pieces)
+    assert cut(pkuseg, text) == pkuseg.cut(text)
+
+
+def test_cut_gives_the_librarys_words_on_the_seed_pages(pkuseg):
+    for path in sorted(SEEDS.glob("*")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for line in text.splitlines():
+            assert cut(pkuseg, line) == pkuseg.cut(line), (path.name, line)
