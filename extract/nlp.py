@@ -151,6 +151,22 @@ def create_tokenizer(segmenter: str = "char", split_scripts: bool = False):
     return tokenizer_factory
 
 
+@Language.factory("extract_word_ends", assigns=["token.tag"])
+def make_word_ends(nlp: Language, name: str):
+    return mark_word_ends
+
+
+def mark_word_ends(doc: Doc) -> Doc:
+    """Each word's last character as its TAG, a feature for the NER's embedding.
+
+    spaCy's SUFFIX is a word's last three characters, which for most Chinese words is the
+    whole word; the last character alone (市, 局, 村, 队) says what kind of name a word
+    the model has never seen is likely to end."""
+    for token in doc:
+        token.tag_ = token.text[-1:]
+    return doc
+
+
 def blank_pipeline() -> Language:
     """A Chinese pipeline with character tokens and no statistical components."""
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "extract.ChineseTokenizer.v1"}}})

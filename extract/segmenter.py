@@ -39,8 +39,8 @@ def known_words(nodes: list[str], words: set[str], prefixes: frozenset[str],
     starting = [none_row] * n
     ending = [none_row] * n
     for start in range(n):
-        joined = nodes[start]
-        for length in range(2, min(word_max, n - start) + 1):
+        joined = ""
+        for length in range(1, min(word_max, n - start) + 1):
             joined += nodes[start + length - 1]
             if joined not in prefixes:
                 break

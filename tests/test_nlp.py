@@ -40,6 +40,13 @@ def test_words_and_spaces_agree_with_spacy(pieces, lead):
     assert words_and_spaces(words, text) == spacy.util.get_words_and_spaces(words, text)
 
 
+def test_word_ends_mark_each_word_with_its_last_character():
+    nlp = spacy.blank("zh")
+    nlp.add_pipe("extract_word_ends")  # found through the package's entry point
+    doc = nlp(word_doc(["钟祥市", "工业局", "局长", "5.5%"]))
+    assert [t.tag_ for t in doc] == ["市", "局", "长", "%"]
+
+
 def test_rule_components_follow_the_statistical_ones():
     nlp = load_pipeline(None)
     assert nlp.pipe_names[0] == "extract_sentences"
@@ -49,13 +56,13 @@ def test_rule_components_follow_the_statistical_ones():
 @pytest.mark.skipif(not (DEFAULT_MODEL / "config.cfg").exists(), reason="no shipped model")
 def test_shipped_pipeline_loads_offline_with_spacy_load():
     nlp = spacy.load(DEFAULT_MODEL)
-    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert nlp.pipe_names == ["extract_word_ends", "tok2vec", "ner"]
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "ORG", "LOC"}
     doc = nlp("华中科技大学教授陶光明说,今年武汉新增21家重点实验室。")
     assert doc.text == "华中科技大学教授陶光明说,今年武汉新增21家重点实验室。"
     assert 5 < len(doc) < 25  # words, not characters
     assert ("华中科技大学", "ORG") in [(e.text, e.label_) for e in doc.ents]
-    assert load_pipeline(DEFAULT_MODEL).pipe_names[:3] == ["tok2vec", "extract_sentences", "ner"]
+    assert load_pipeline(DEFAULT_MODEL).pipe_names[:4] == ["extract_word_ends", "tok2vec", "extract_sentences", "ner"]
     size = sum(p.stat().st_size for p in DEFAULT_MODEL.rglob("*") if p.is_file())
     assert size < 60 * 1024 * 1024
 

@@ -36,6 +36,7 @@ def main() -> None:
         "sources": [
             {"name": "PKU People's Daily 1998 (SIGHAN 2005 PKU standard)"},
             {"name": "MSRA NER (SIGHAN 2006)"},
+            {"name": "People's Daily NER (January 1998)"},
         ],
     })
     if args.target.exists():
