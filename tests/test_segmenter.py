@@ -19,7 +19,7 @@ def pkuseg():
     return spacy.load(DEFAULT_MODEL).tokenizer.pkuseg_seg
 
 
-def known_words(pkuseg) -> list[str]:
+def sample_words(pkuseg) -> list[str]:
     """A few hundred of the segmenter's words, so that texts built from them contain words
     of every length it looks up."""
     return sorted(pkuseg.feature_extractor.unigram)[::150]
@@ -33,7 +33,7 @@ OTHER_PIECES = ["的", "国", "人", "-", ".", "*", "|", ":", "/", "1", "９", "
 @settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_node_features_are_the_librarys_in_the_same_order(pkuseg, data):
-    pieces = data.draw(st.lists(st.sampled_from(known_words(pkuseg) + OTHER_PIECES), min_size=1, max_size=25))
+    pieces = data.draw(st.lists(st.sampled_from(sample_words(pkuseg) + OTHER_PIECES), min_size=1, max_size=25))
     nodes = list(pkuseg.feature_extractor.normalize_text("".join(pieces)))
     expected = [pkuseg.feature_extractor.get_node_features_idx(i, nodes) for i in range(len(nodes))]
     assert node_features(nodes, pkuseg.feature_extractor) == expected
@@ -42,7 +42,7 @@ def test_node_features_are_the_librarys_in_the_same_order(pkuseg, data):
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_cut_gives_the_librarys_words(pkuseg, data):
-    pieces = data.draw(st.lists(st.sampled_from(known_words(pkuseg) + OTHER_PIECES + [" ", "\n", "  "]), max_size=25))
+    pieces = data.draw(st.lists(st.sampled_from(sample_words(pkuseg) + OTHER_PIECES + [" ", "\n", "  "]), max_size=25))
     text = "".join(pieces)
     assert cut(pkuseg, text) == pkuseg.cut(text)
 
