@@ -122,8 +122,8 @@ def cut_piece(segmenter, text: str) -> list[str]:
     """``segmenter._cut(text)``: the words of a text with no spaces."""
     nodes = list(segmenter.feature_extractor.normalize_text(text))
     _, tags = inference.decodeViterbi_fast(node_features(nodes, segmenter.feature_extractor), segmenter.model)
-    starts = [i == 0 or "B" in segmenter.idx_to_tag[tag] for i, tag in enumerate(tags)]
-    bounds = [i for i, start in enumerate(starts) if start] + [len(text)]
+    # a word starts at the first character and at every character tagged B...
+    bounds = [i for i, tag in enumerate(tags) if i == 0 or "B" in segmenter.idx_to_tag[tag]] + [len(text)]
     return [text[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
