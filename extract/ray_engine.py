@@ -5,7 +5,8 @@ actor pool, one :class:`extract.pipeline.Processor` per actor, so each actor loa
 model once. The cross-document steps are Ray operations on the cluster, not loops on the
 driver: duplicate document ids are dropped by a group-by, people are merged by name with a
 group-by, organisations that share a name or an alias are merged by connected components
-(min-label propagation with joins), and roles get their organisation ids from a join. The
+(min-label propagation, one shuffle a round), and roles get their organisation ids from a
+join. The documents, metrics and dates tables are sorted as one dataset. The
 driver only streams the finished, sorted tables into the output files batch by batch.
 Records are built by the same functions as the local engine (:mod:`extract.write`), and
 the output is the same, byte for byte.
@@ -23,6 +24,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import pyarrow as pa
+from ray.data.expressions import col
+
 from . import __version__
 from .ingest import iter_sources
 from .schema import RUN_RECORD, TABLES
@@ -34,6 +38,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 4  # documents per actor call: small, so that actors share the work evenly
 STREAM_BATCH = 1024  # rows per batch when the driver writes a table
+DOCUMENT_TABLES = ["documents", "metrics", "dates"]  # rows that depend on their own document only
 OUTCOME_COLUMNS = ["order", "doc_id", "source", "reason", "cached", "result", "timings"]
 
 
@@ -77,7 +82,7 @@ def duplicate_orders(outcomes, partitions: int) -> dict[int, str]:
     """{input order: reason} of the documents that repeat an earlier document's id. Only
     the small id columns are shuffled, and only the duplicates (normally none) come back
     to the driver, which marks them when it filters the outcomes."""
-    ids = outcomes.select_columns(["order", "doc_id", "source", "reason"]).filter(lambda r: r["reason"] == "")
+    ids = outcomes.select_columns(["order", "doc_id", "source", "reason"]).filter(expr=col("reason") == "")
     later = ids.groupby("doc_id", num_partitions=partitions).map_groups(later_of_each_id)
     return {int(row["order"]): str(row["reason"]) for row in later.iter_rows()}
 
@@ -93,17 +98,17 @@ def later_of_each_id(group: dict) -> dict:
                        for i in later]}
 
 
-def table_rows(kind: str) -> Callable[[dict], list[dict]]:
-    """flat_map step: the rows of the documents, metrics or dates table of one document,
-    with the keys both output orders sort on (input order for JSON Lines, ids for JSON)."""
-
-    def rows(row: dict) -> list[dict]:
-        result = json.loads(row["result"])
-        doc_id = row["doc_id"]
-        records = [result["document"]] if kind == "documents" else numbered(doc_id, kind[:-1], result[kind])
-        return [{"order": row["order"], "idx": i, "doc_id": doc_id, "id": record["id"],
-                 "row": json.dumps(record, ensure_ascii=False)} for i, record in enumerate(records)]
-
+def document_table_rows(row: dict) -> list[dict]:
+    """flat_map step: the rows of one document in the documents, metrics and dates tables,
+    with the keys both output orders sort on (input order for JSON Lines, ids for JSON).
+    The three tables are sorted as one dataset and told apart by ``table``."""
+    result = json.loads(row["result"])
+    doc_id = row["doc_id"]
+    rows = []
+    for table in DOCUMENT_TABLES:
+        records = [result["document"]] if table == "documents" else numbered(doc_id, table[:-1], result[table])
+        rows += [{"table": table, "order": row["order"], "idx": i, "doc_id": doc_id, "id": record["id"],
+                  "row": json.dumps(record, ensure_ascii=False)} for i, record in enumerate(records)]
     return rows
 
 
@@ -133,8 +138,30 @@ def org_edges(row: dict) -> list[dict]:
     return [{"a": x, "b": y} for x, y in {(a, b), (b, a), (a, a), (b, b)}]
 
 
+def adjacency(group: dict) -> dict:
+    """Group-by step (one node): its neighbours, itself included, and its first label,
+    the smallest of them."""
+    neighbours = sorted({str(b) for b in group["b"]})
+    return {"node": [group["a"][0]], "neighbours": [json.dumps(neighbours, ensure_ascii=False)],
+            "label": [neighbours[0]], "changed": [True]}
+
+
+def offer_label(row: dict) -> list[dict]:
+    """flat_map step of a propagation round: the node's label offered to each neighbour
+    (itself included, which carries its neighbour list on to the next round)."""
+    return [{"node": n, "label": row["label"], "neighbours": row["neighbours"] if n == row["node"] else ""}
+            for n in json.loads(row["neighbours"])]
+
+
 def tagged(ds, key: str, side: int):
-    return ds.map(lambda r: {"key": r[key], "side": side, "row": json.dumps(dict(r), ensure_ascii=False)})
+    """The rows of one side of :func:`join_on` as (key, side, row as JSON): both sides in
+    one schema, so that they can be unioned."""
+    def tag(batch: pa.Table) -> pa.Table:
+        rows = [json.dumps(row, ensure_ascii=False) for row in batch.to_pylist()]
+        return pa.table({"key": batch[key], "side": pa.array([side] * batch.num_rows, pa.int8()),
+                         "row": pa.array(rows, pa.string())})
+
+    return ds.map_batches(tag, batch_format="pyarrow")
 
 
 def pair_up(columns: list[str], fill: dict | None) -> Callable[[dict], dict]:
@@ -161,25 +188,22 @@ def join_on(left, right, *, on: str, right_on: str, columns: list[str], partitio
 
 def relabel(group: dict) -> dict:
     """Group-by step (one node): the smallest label on offer, and whether it is new. The
-    node's own label is on offer through its self link."""
-    offers = list(zip(group["b"], group["label"]))
-    own = next(label for b, label in offers if b == group["a"][0])
-    new = min(label for _, label in offers)
-    return {"node": [group["a"][0]], "label": [new], "changed": [new != own]}
+    node's own label and neighbour list come through its self link."""
+    own = next(i for i, neighbours in enumerate(group["neighbours"]) if neighbours)
+    new = min(str(label) for label in group["label"])
+    return {"node": [group["node"][0]], "neighbours": [group["neighbours"][own]], "label": [new],
+            "changed": [new != group["label"][own]]}
 
 
 def connected_labels(edges, partitions: int):
     """(node, label) with label the smallest node of its connected component, by min-label
-    propagation: each round, a node takes the smallest label among its neighbours, until
-    no label changes (as many rounds as the widest component is long)."""
-    from ray.data.aggregate import Min
-
-    labels = edges.groupby("a", num_partitions=partitions).aggregate(Min("b", alias_name="label")).rename_columns({"a": "node"}).materialize()
-    while True:
-        offered = join_on(edges, labels, on="b", right_on="node", columns=["a", "b", "label"], partitions=partitions)
-        labels = offered.groupby("a", num_partitions=partitions).map_groups(relabel).materialize()
-        if not labels.filter(lambda r: r["changed"]).count():
-            return labels.select_columns(["node", "label"])
+    propagation: each round, every node offers its label to its neighbours and takes the
+    smallest on offer, until no label changes (as many rounds as the widest component is
+    long). Each node carries its neighbour list, so a round is one shuffle."""
+    state = edges.groupby("a", num_partitions=partitions).map_groups(adjacency).materialize()
+    while state.filter(expr=col("changed") == True).count():  # noqa: E712 (an expression)
+        state = state.flat_map(offer_label).groupby("node", num_partitions=partitions).map_groups(relabel).materialize()
+    return state.select_columns(["node", "label"])
 
 
 def organisation_group(group: dict) -> dict:
@@ -193,20 +217,27 @@ def organisation_group(group: dict) -> dict:
             "row": [json.dumps(record, ensure_ascii=False)]}
 
 
+def component_rows(batch, *, node: str, mention: bool):
+    """map_batches step: the input of :func:`organisation_group`, from (label, node) rows
+    (a name of the component) or from mentions located in their component."""
+    n = batch.num_rows
+    zeros = pa.array([0] * n, pa.int64())
+    return pa.table({"label": batch["label"], "node": batch[node], "mention": pa.array([mention] * n),
+                     "doc_id": batch["doc_id"] if mention else pa.array([""] * n, pa.string()),
+                     "start": batch["start"] if mention else zeros, "end": batch["end"] if mention else zeros})
+
+
 def organisations(accepted, partitions: int):
     """Organisation records (columns name, id, names, row), or None if there are none."""
     mentions = accepted.flat_map(org_mentions).materialize()
     if mentions.count() == 0:
         return None
-    edges = mentions.flat_map(org_edges).groupby(["a", "b"], num_partitions=partitions).count().select_columns(["a", "b"]).materialize()
-    labels = connected_labels(edges, partitions)
-    nodes = labels.map(lambda r: {"label": r["label"], "node": r["node"], "mention": False, "doc_id": "",
-                                  "start": 0, "end": 0})
+    labels = connected_labels(mentions.flat_map(org_edges), partitions)
+    nodes = labels.map_batches(component_rows, fn_kwargs={"node": "node", "mention": False}, batch_format="pyarrow")
     # a mention belongs to the component of its name (not of its surface), as locally
     located = join_on(mentions, labels, on="name", right_on="node",
                       columns=["label", "name", "doc_id", "start", "end"], partitions=partitions)
-    located = located.map(lambda r: {"label": r["label"], "node": r["name"], "mention": True,
-                                     "doc_id": r["doc_id"], "start": r["start"], "end": r["end"]})
+    located = located.map_batches(component_rows, fn_kwargs={"node": "name", "mention": True}, batch_format="pyarrow")
     return nodes.union(located).groupby("label", num_partitions=partitions).map_groups(organisation_group).materialize()
 
 
@@ -218,10 +249,14 @@ def role_rows(row: dict) -> list[dict]:
              "row": json.dumps(record, ensure_ascii=False)} for i, (role, record) in enumerate(zip(roles, records))]
 
 
-def with_org_id(row: dict) -> dict:
-    record = json.loads(row["row"])
-    record["organisation"] = row["org_id"] or None
-    return {"doc_id": row["doc_id"], "idx": row["idx"], "row": json.dumps(record, ensure_ascii=False)}
+def with_org_ids(batch):
+    """map_batches step: role rows with the organisation id of the join in the record."""
+    rows = []
+    for text, org_id in zip(batch["row"].to_pylist(), batch["org_id"].to_pylist()):
+        record = json.loads(text)
+        record["organisation"] = org_id or None
+        rows.append(json.dumps(record, ensure_ascii=False))
+    return pa.table({"doc_id": batch["doc_id"], "idx": batch["idx"], "row": pa.array(rows, pa.string())})
 
 
 def roles(accepted, orgs, partitions: int):
@@ -231,25 +266,30 @@ def roles(accepted, orgs, partitions: int):
     names = orgs.flat_map(lambda r: [{"org_name": n, "org_id": r["id"]} for n in json.loads(r["names"])])
     columns = ["doc_id", "idx", "row", "org_id"]
     # roles without an organisation stay out of the join (they would all share one key)
-    linked = join_on(rows.filter(lambda r: r["org_name"] != ""), names, on="org_name", right_on="org_name",
+    linked = join_on(rows.filter(expr=col("org_name") != ""), names, on="org_name", right_on="org_name",
                      columns=columns, partitions=partitions, fill={"org_id": ""})
-    unlinked = rows.filter(lambda r: r["org_name"] == "").select_columns(["doc_id", "idx", "row"])
-    return linked.map(with_org_id).union(unlinked)
+    unlinked = rows.filter(expr=col("org_name") == "").select_columns(["doc_id", "idx", "row"])
+    return linked.map_batches(with_org_ids, batch_format="pyarrow").union(unlinked)
 
 
-def write_sorted(ds, out_dir: Path, name: str, fmt: str, keys: list[str]) -> int:
-    """Sort ``ds`` on the cluster and stream its ``row`` column into the table's file."""
-    sink = TableSink(out_dir, name, fmt, streamed=True)
+def write_sorted(ds, out_dir: Path, names: list[str], fmt: str, keys: list[str]) -> dict[str, int]:
+    """Sort ``ds`` on the cluster and stream its ``row`` column into the files of tables
+    ``names`` (by its ``table`` column when there are several); {name: rows written}."""
+    sinks = {name: TableSink(out_dir, name, fmt, streamed=True) for name in names}
     try:
-        ds = ds and ds.materialize()
-        if ds is not None and ds.count():
+        if ds is not None:
             for batch in ds.sort(keys).iter_batches(batch_size=STREAM_BATCH, batch_format="pyarrow"):
-                sink.add([json.loads(text) for text in batch.column("row").to_pylist()])
-        sink.finish()
+                rows = [json.loads(text) for text in batch.column("row").to_pylist()]
+                tables = batch.column("table").to_pylist() if len(names) > 1 else names * len(rows)
+                for name, sink in sinks.items():
+                    sink.add([row for row, table in zip(rows, tables) if table == name])
+        for sink in sinks.values():
+            sink.finish()
     except BaseException:
-        sink.abort()
+        for sink in sinks.values():
+            sink.abort()
         raise
-    return sink.count
+    return {name: sink.count for name, sink in sinks.items()}
 
 
 def connect(workers: int, quiet: bool) -> bool:
@@ -326,7 +366,7 @@ def run(
             else:
                 result.documents += 1
                 result.cached += int(row["cached"])
-        accepted = outcomes.filter(lambda r: r["reason"] == "" and int(r["order"]) not in duplicates).materialize()
+        accepted = outcomes.filter(expr=(col("reason") == "") & col("order").not_in(sorted(duplicates))).materialize()
         log.info("ray: duplicates dropped at %.1f s", time.perf_counter() - clock)
         counts = write_tables(accepted if result.documents else None, out_dir, fmt, partitions)
         log.info("ray: tables written at %.1f s", time.perf_counter() - clock)
@@ -338,18 +378,17 @@ def run(
 
 
 def write_tables(accepted, out_dir: Path, fmt: str, partitions: int) -> dict[str, int]:
-    counts = {}
-    order = ["order", "idx"] if fmt == "jsonl" else ["doc_id", "id"]
-    for name in ["documents", "metrics", "dates"]:
-        counts[name] = write_sorted(accepted and accepted.flat_map(table_rows(name)), out_dir, name, fmt, order)
-    people = accepted and accepted.flat_map(person_mentions)
-    people = people and people.materialize()
-    people = people.groupby("name", num_partitions=partitions).map_groups(person_group) if people and people.count() else None
-    counts["people"] = write_sorted(people, out_dir, "people", fmt, ["name"])
+    """Each table sorted on the cluster and streamed to its file; {table: rows}. Ray's
+    operations tolerate empty datasets, so no table needs a count first."""
+    # (order, idx) is unique within a table; "table" only breaks ties between tables
+    order = ["order", "idx", "table"] if fmt == "jsonl" else ["doc_id", "id"]
+    counts = write_sorted(accepted and accepted.flat_map(document_table_rows), out_dir, DOCUMENT_TABLES, fmt, order)
+    people = accepted and accepted.flat_map(person_mentions).groupby("name", num_partitions=partitions).map_groups(person_group)
+    counts |= write_sorted(people, out_dir, ["people"], fmt, ["name"])
     orgs = organisations(accepted, partitions) if accepted is not None else None
-    counts["organisations"] = write_sorted(orgs, out_dir, "organisations", fmt, ["name", "id"])
-    counts["roles"] = write_sorted(roles(accepted, orgs, partitions) if accepted is not None else None,
-                                   out_dir, "roles", fmt, ["doc_id", "idx"])
+    counts |= write_sorted(orgs, out_dir, ["organisations"], fmt, ["name", "id"])
+    counts |= write_sorted(roles(accepted, orgs, partitions) if accepted is not None else None,
+                           out_dir, ["roles"], fmt, ["doc_id", "idx"])
     return {name: counts[name] for name in TABLES}
 
 
@@ -367,6 +406,6 @@ def run_record(model, result, counts: dict[str, int]) -> dict:
 
 
 def write_empty(out_dir: Path, fmt: str, model, result):
-    counts = {name: write_sorted(None, out_dir, name, fmt, []) for name in TABLES}
+    counts = write_sorted(None, out_dir, list(TABLES), fmt, [])
     write_table(out_dir, RUN_RECORD, run_record(model, result, counts))
     return result

@@ -67,3 +67,15 @@ def test_ray_engine_equals_local_engine_jsonl(local_ray, corpus, tmp_path):
     result = run_on_ray([corpus], ray_out, DEFAULT_MODEL, workers=2, fmt="jsonl", quiet=True)
     assert result.documents == len(list(SEEDS.iterdir()))
     assert_same_files(ray_out, local_out, ".jsonl")
+
+
+def test_connected_labels_follow_a_chain_to_its_smallest_name(local_ray):
+    """Names linked in a chain (each only to the next) need several propagation rounds;
+    every name of a component ends with the component's smallest name as its label."""
+    from extract.ray_engine import configure_data, connected_labels, org_edges
+
+    configure_data(quiet=True, partitions=2)
+    links = [("e", "d"), ("d", "c"), ("c", "b"), ("b", "a"), ("y", "x"), ("z", "z")]
+    edges = ray.data.from_items([{"name": a, "surface": b} for a, b in links]).flat_map(org_edges)
+    labels = {row["node"]: row["label"] for row in connected_labels(edges, partitions=2).iter_rows()}
+    assert labels == {"a": "a", "b": "a", "c": "a", "d": "a", "e": "a", "x": "x", "y": "x", "z": "z"}
