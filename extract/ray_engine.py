@@ -31,14 +31,13 @@ from . import __version__
 from .ingest import iter_sources
 from .schema import RUN_RECORD, TABLES
 from .write import (
-    TableSink, numbered, organisation_record, person_record, role_records, write_table,
+    DOCUMENT_TABLES, TableSink, document_records, organisation_record, person_record, role_records, write_table,
 )
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 4  # documents per actor call: small, so that actors share the work evenly
 STREAM_BATCH = 1024  # rows per batch when the driver writes a table
-DOCUMENT_TABLES = ["documents", "metrics", "dates"]  # rows that depend on their own document only
 OUTCOME_COLUMNS = ["order", "doc_id", "source", "reason", "cached", "result", "timings"]
 
 
@@ -102,12 +101,9 @@ def document_table_rows(row: dict) -> list[dict]:
     """flat_map step: the rows of one document in the documents, metrics and dates tables,
     with the keys both output orders sort on (input order for JSON Lines, ids for JSON).
     The three tables are sorted as one dataset and told apart by ``table``."""
-    result = json.loads(row["result"])
-    doc_id = row["doc_id"]
     rows = []
-    for table in DOCUMENT_TABLES:
-        records = [result["document"]] if table == "documents" else numbered(doc_id, table[:-1], result[table])
-        rows += [{"table": table, "order": row["order"], "idx": i, "doc_id": doc_id, "id": record["id"],
+    for table, records in document_records(json.loads(row["result"])).items():
+        rows += [{"table": table, "order": row["order"], "idx": i, "doc_id": row["doc_id"], "id": record["id"],
                   "row": json.dumps(record, ensure_ascii=False)} for i, record in enumerate(records)]
     return rows
 

@@ -120,6 +120,16 @@ def numbered(doc_id: str, kind: str, items: list[dict]) -> list[dict]:
     return [{"id": f"{doc_id}-{kind}-{i:04d}", "doc_id": doc_id, **item} for i, item in enumerate(items, 1)]
 
 
+DOCUMENT_TABLES = ["documents", "metrics", "dates"]  # tables whose rows depend on their own document only
+
+
+def document_records(result: dict) -> dict[str, list[dict]]:
+    """The rows one document's result gives each of :data:`DOCUMENT_TABLES`."""
+    doc_id = result["document"]["id"]
+    return {"documents": [result["document"]], "metrics": numbered(doc_id, "metric", result["metrics"]),
+            "dates": numbered(doc_id, "date", result["dates"])}
+
+
 def array_item(row) -> str:
     """``row`` as it appears inside :func:`dumps` of a list (one level of indent), so that
     an array written item by item has the same bytes as one dumped whole."""
@@ -190,7 +200,7 @@ class DatasetBuilder:
 
     def __init__(self, out_dir: Path, fmt: str = "json"):
         self.out_dir, self.fmt = out_dir, fmt
-        self.sinks = {name: TableSink(out_dir, name, fmt) for name in ["documents", "metrics", "dates"]}
+        self.sinks = {name: TableSink(out_dir, name, fmt) for name in DOCUMENT_TABLES}
         self.person_mentions: dict[str, list[dict]] = defaultdict(list)
         self.org_groups = UnionFind()
         self.org_surfaces: dict[str, set[str]] = defaultdict(set)
@@ -199,9 +209,8 @@ class DatasetBuilder:
 
     def add(self, result: dict) -> None:
         doc_id = result["document"]["id"]
-        self.sinks["documents"].add([result["document"]])
-        self.sinks["metrics"].add(numbered(doc_id, "metric", result["metrics"]))
-        self.sinks["dates"].add(numbered(doc_id, "date", result["dates"]))
+        for name, records in document_records(result).items():
+            self.sinks[name].add(records)
         for item in result["people"]:
             self.person_mentions[item["name"]].append(mention(doc_id, item))
         for item in result["organisations"]:
