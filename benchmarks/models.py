@@ -5,7 +5,8 @@ Prints and writes ``benchmarks/models.json``:
 - NER P/R/F overall and per label on ``msra_ner/test.bio`` and
   ``peoples_daily_ner/test.bio``, on character spans against the full gold (an
   entity the pipeline cannot express counts as missed), and how many gold entities
-  start or end inside a word of the segmenter;
+  start or end inside a word of the segmenter, and inside a token the NER reads
+  (after ``extract_word_splits``);
 - throughput of the pipeline in characters per second on one core.
 Test files are read for this report only. Usage:
   python benchmarks/models.py [--model models/zh_extract] [--corpora ../shared/corpora]
@@ -65,12 +66,17 @@ def score_ner(nlp, path: Path, limit: int | None = None) -> dict:
     sentences = sentences[:limit] if limit else sentences
     counts = {label: Counter() for label in ["PERSON", "ORG", "LOC"]}
     texts = [to_halfwidth(t) for t, _ in sentences]
-    inside_words = 0
+    inside_words = inside_tokens = 0
+    splitter = nlp.get_pipe("extract_word_splits") if "extract_word_splits" in nlp.pipe_names else None
     for (text, gold), doc in zip(sentences, nlp.pipe(texts, batch_size=64)):
         gold_set = set(gold)
-        # counted on the segmenter's words: the character NER splits a word an entity cuts
+        # counted on the segmenter's words (the character NER splits a word an entity
+        # cuts), and on the tokens the word-level NER reads (extract_word_splits cuts some)
         words = nlp.make_doc(doc.text)
         inside_words += sum(1 for s, e, _ in gold if words.char_span(s, e) is None)
+        if splitter is not None:
+            words = splitter(words)
+        inside_tokens += sum(1 for s, e, _ in gold if words.char_span(s, e) is None)
         pred_set = {(e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in counts}
         for label, c in counts.items():
             g = {x for x in gold_set if x[2] == label}
@@ -81,6 +87,7 @@ def score_ner(nlp, path: Path, limit: int | None = None) -> dict:
     total = sum(counts.values(), Counter())
     return {"overall": prf(total["tp"], total["pred"], total["gold"]),
             "gold_entities_not_on_word_boundaries": inside_words,
+            "gold_entities_not_on_ner_token_boundaries": inside_tokens,
             **{label: prf(c["tp"], c["pred"], c["gold"]) for label, c in counts.items()}}
 
 

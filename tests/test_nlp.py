@@ -6,9 +6,10 @@ import spacy
 from hypothesis import given, strategies as st
 
 from extract.nlp import (
-    DEFAULT_MODEL, blank_pipeline, char_doc, load_pipeline, set_entities_on_words, to_fullwidth, to_halfwidth,
-    words_and_spaces,
+    DEFAULT_MODEL, WordSplitter, blank_pipeline, char_doc, load_pipeline, set_entities_on_words, to_fullwidth,
+    to_halfwidth, words_and_spaces,
 )
+from training.mine_word_splits import choose, count_cuts, final_offsets, recovered
 
 
 def word_doc(words: list[str], sentence_starts: set[int] = frozenset()):
@@ -47,6 +48,46 @@ def test_word_ends_mark_each_word_with_its_last_character():
     assert [t.tag_ for t in doc] == ["市", "局", "长", "%"]
 
 
+def test_word_splits_cut_the_table_words_and_keep_spans_and_sentences(tmp_path):
+    nlp = spacy.blank("zh")
+    splitter = nlp.add_pipe("extract_word_splits")  # found through the package's entry point
+    splitter.set_splits({"访华": (1,), "马列主义": (1, 2)})
+    doc = word_doc(["他", "访华", "。", "学习", "马列主义"], sentence_starts={0, 3})
+    doc.spans["sc"] = [doc[3:5]]
+    doc = splitter(doc)
+    assert [t.text for t in doc] == ["他", "访", "华", "。", "学习", "马", "列", "主义"]
+    assert [t.is_sent_start for t in doc] == [True, False, False, False, True, False, False, False]
+    assert doc.spans["sc"][0].text == "学习马列主义"
+    assert [t.text for t in splitter(doc)] == [t.text for t in doc]  # cutting twice changes nothing
+    splitter.to_disk(tmp_path)
+    loaded = WordSplitter(nlp.vocab).from_disk(tmp_path)
+    assert loaded.splits == {"访华": (1,), "马列主义": (1, 2)}
+
+
+def test_word_splits_refuse_a_table_that_would_cut_its_own_pieces():
+    with pytest.raises(ValueError, match="cut again"):
+        WordSplitter(spacy.blank("zh").vocab).set_splits({"马列主义": (2,), "马列": (1,)})
+
+
+def test_mined_word_splits_keep_frequent_cuts_with_final_offsets():
+    # (text, token offsets, entities) as the mining script reads its training split
+    rows = [
+        ("他访华", [(0, 1), (1, 3)], [(2, 3, "LOC")]),
+        ("访华团", [(0, 2), (2, 3)], [(1, 2, "LOC")]),
+        ("访华", [(0, 2)], []),
+        ("马列主义", [(0, 4)], [(0, 1, "PERSON"), (1, 2, "PERSON")]),
+        ("马列主义", [(0, 4)], [(0, 1, "PERSON"), (1, 2, "PERSON")]),
+        ("学习", [(0, 2)], [(0, 1, "LOC")]),  # cut once only: too rare
+    ]
+    occurrences, cuts = count_cuts(rows)
+    assert occurrences["访华"] == 3 and cuts["访华"] == {1: 2}
+    table = choose(occurrences, cuts, min_share=0.5, min_count=2)
+    assert table == {"访华": (1,), "马列主义": (1, 2)}
+    assert recovered([("他访华", [(0, 1), (1, 3)], [(2, 3, "LOC")])], table) == (1, 1)
+    # a piece that is itself in the table is cut too, so the component cuts once
+    assert final_offsets("马列主义", {"马列主义": (2,), "马列": (1,)}) == (1, 2)
+
+
 def test_rule_components_follow_the_statistical_ones():
     nlp = load_pipeline(None)
     assert nlp.pipe_names[0] == "extract_sentences"
@@ -56,13 +97,19 @@ def test_rule_components_follow_the_statistical_ones():
 @pytest.mark.skipif(not (DEFAULT_MODEL / "config.cfg").exists(), reason="no shipped model")
 def test_shipped_pipeline_loads_offline_with_spacy_load():
     nlp = spacy.load(DEFAULT_MODEL)
-    assert nlp.pipe_names == ["extract_word_ends", "tok2vec", "ner"]
+    assert nlp.pipe_names == ["extract_word_splits", "extract_word_ends", "tok2vec", "ner"]
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "ORG", "LOC"}
     doc = nlp("华中科技大学教授陶光明说,今年武汉新增21家重点实验室。")
     assert doc.text == "华中科技大学教授陶光明说,今年武汉新增21家重点实验室。"
     assert 5 < len(doc) < 25  # words, not characters
     assert ("华中科技大学", "ORG") in [(e.text, e.label_) for e in doc.ents]
-    assert load_pipeline(DEFAULT_MODEL).pipe_names[:4] == ["extract_word_ends", "tok2vec", "extract_sentences", "ner"]
+    assert load_pipeline(DEFAULT_MODEL).pipe_names[:5] == [
+        "extract_word_splits", "extract_word_ends", "tok2vec", "extract_sentences", "ner"]
+    # the segmenter keeps 访华 whole (the PKU standard); the NER reads 访 华 and finds the place
+    assert "访华" in [t.text for t in nlp.make_doc("美国总统访华。")]
+    visit = nlp("美国总统访华。")
+    assert [t.text for t in visit][-3:] == ["访", "华", "。"]
+    assert ("华", "LOC") in [(e.text, e.label_) for e in visit.ents]
     size = sum(p.stat().st_size for p in DEFAULT_MODEL.rglob("*") if p.is_file())
     assert size < 60 * 1024 * 1024
 

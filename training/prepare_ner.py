@@ -5,6 +5,8 @@ tags stay aligned), as web text is written. Labels: PER -> PERSON, ORG, LOC.
 An entity whose boundaries fall inside a token cannot be expressed; it is counted,
 and its tokens are marked missing (not "outside") so training is not taught a wrong
 O. The development split is the last ``--dev-fraction`` of the *training* file.
+With ``--word-splits`` (a table from ``mine_word_splits.py``) the words in the table
+are cut first, as the pipeline's ``extract_word_splits`` component cuts them.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import spacy
 from spacy.tokens import DocBin
 from spacy.util import filter_spans
 
-from extract.nlp import to_halfwidth
+from extract.nlp import WordSplitter, read_word_splits, to_halfwidth
 
 LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 
@@ -50,9 +52,11 @@ def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
-def to_docs(nlp, sentences, stats: dict):
+def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None):
     texts = [(to_halfwidth(text), ents) for text, ents in sentences]
     for (text, ents), doc in zip(texts, nlp.tokenizer.pipe(t for t, _ in texts)):
+        if splitter is not None:
+            doc = splitter(doc)
         spans, missing = [], []
         for start, end, label in ents:
             stats["entities"] += 1
@@ -76,8 +80,13 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--train", type=Path, action="append", required=True, help="BIO training file(s)")
     parser.add_argument("--dev-fraction", type=float, default=0.05)
+    parser.add_argument("--word-splits", type=Path, help="a table of words to cut (mine_word_splits.py)")
     args = parser.parse_args()
     nlp = spacy.load(args.pipeline)
+    splitter = None
+    if args.word_splits:
+        splitter = WordSplitter(nlp.vocab)
+        splitter.set_splits(read_word_splits(args.word_splits))
     args.out_dir.mkdir(parents=True, exist_ok=True)
     report = {}
     train_bin, dev_bin = DocBin(), DocBin()
@@ -85,7 +94,7 @@ def main() -> None:
         sentences = list(read_bio(path))
         n_dev = int(len(sentences) * args.dev_fraction)
         stats = {"entities": 0, "misaligned": 0}
-        for i, doc in enumerate(to_docs(nlp, sentences, stats)):
+        for i, doc in enumerate(to_docs(nlp, sentences, stats, splitter)):
             (dev_bin if i >= len(sentences) - n_dev else train_bin).add(doc)
         stats["misaligned_rate"] = round(stats["misaligned"] / max(1, stats["entities"]), 4)
         report[str(path)] = stats

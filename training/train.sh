@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Retrain the segmenter and the NER from the corpora and install them at models/zh_extract.
+# Retrain the segmenter and the NER from the corpora and install them at models/zh_extract:
+# the pkuseg segmenter, the table of words the NER corpora cut (extract_word_splits) and
+# the word-level NER.
 # usage: bash training/train.sh [CORPORA_DIR] [WORK_DIR]
 #   CORPORA_DIR  default ../shared/corpora (formats: see its README)
 #   WORK_DIR     default training/work (intermediate files; not committed)
@@ -48,12 +50,15 @@ train_ner() {
 }
 
 if [ "$NER_LEVEL" = word ]; then
-echo "== 4. NER data (MSRA and People's Daily train; dev = last 5% of each), tokenised by the new segmenter"
-python training/prepare_ner.py "$WORK/tokenizer" "$WORK/ner" \
-  --train "$CORPORA/msra_ner/train.bio" --train "$CORPORA/peoples_daily_ner/train.bio"
+NER_TRAIN=(--train "$CORPORA/msra_ner/train.bio" --train "$CORPORA/peoples_daily_ner/train.bio")
+echo "== 4. words the NER corpora cut (访华: 华), mined from their training splits"
+python -m training.mine_word_splits "$WORK/tokenizer" "$WORK/word_splits.tsv" "${NER_TRAIN[@]}"
+
+echo "== 4b. NER data (MSRA and People's Daily train; dev = last 5% of each), tokenised by the new segmenter, those words cut"
+python training/prepare_ner.py "$WORK/tokenizer" "$WORK/ner" --word-splits "$WORK/word_splits.tsv" "${NER_TRAIN[@]}"
 
 echo "== 5. word-level NER training ($NER_STEPS steps)"
-train_ner training/configs/ner.cfg "$WORK/ner_model" "$WORK/ner" "$NER_STEPS"
+train_ner training/configs/ner.cfg "$WORK/ner_model" "$WORK/ner" "$NER_STEPS" --paths.word_splits "$WORK/word_splits.tsv"
 
 echo "== 6. install at models/zh_extract and benchmark"
 python training/package_model.py "$WORK/ner_model/model-best" models/zh_extract
