@@ -19,7 +19,7 @@ import spacy
 from spacy.tokens import DocBin
 from spacy.util import filter_spans
 
-from extract.nlp import WordSplitter, read_word_splits, to_halfwidth
+from extract.nlp import WordSplitter, to_halfwidth
 
 LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 
@@ -86,7 +86,7 @@ def main() -> None:
     splitter = None
     if args.word_splits:
         splitter = WordSplitter(nlp.vocab)
-        splitter.set_splits(read_word_splits(args.word_splits))
+        splitter.initialize(path=args.word_splits)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     report = {}
     train_bin, dev_bin = DocBin(), DocBin()
