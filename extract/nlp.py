@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
+from .data import tsv_rows
 from .segmenter import cut as cut_words
 
 DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "zh_extract"
@@ -182,13 +183,8 @@ def read_word_splits(path: Path | str) -> dict[str, tuple[int, ...]]:
     """{word: offsets to cut it at} from a TSV file: word, comma-separated offsets
     (characters from the word's start), then any columns for the reader; ``#`` starts
     a comment line."""
-    splits: dict[str, tuple[int, ...]] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, offsets = line.split("\t")[:2]
-        splits[word] = tuple(int(k) for k in offsets.split(","))
-    return splits
+    rows = tsv_rows(Path(path).read_text(encoding="utf-8"))
+    return {row[0]: tuple(int(k) for k in row[1].split(",")) for row in rows}
 
 
 class WordSplitter:

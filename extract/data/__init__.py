@@ -10,14 +10,15 @@ def read_text(name: str) -> str:
     return resources.files(__name__).joinpath(name).read_text("utf-8")
 
 
+def tsv_rows(text: str) -> tuple[tuple[str, ...], ...]:
+    """Rows of tab-separated text; empty lines are skipped and ``#`` lines are comments."""
+    return tuple(tuple(line.split("\t")) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
 @lru_cache(maxsize=None)
 def read_tsv(name: str) -> tuple[tuple[str, ...], ...]:
-    """Rows of a tab-separated data file; ``#`` lines are comments."""
-    rows = []
-    for line in read_text(name).splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(tuple(line.split("\t")))
-    return tuple(rows)
+    """Rows of a tab-separated data file of this package."""
+    return tsv_rows(read_text(name))
 
 
 @lru_cache(maxsize=None)
