@@ -180,21 +180,29 @@ def outcomes(paths: Iterable[Path], model, cache_dir, workers: int) -> Iterator[
         yield from pool.imap(_work, paths, chunksize=4)
 
 
-def tree_fingerprint(root: Path, suffixes: set[str] | None = None) -> str:
+# Modules that only read per-document results (records, engines, command line, review
+# page, scoring): a change to them leaves the cached results valid.
+AFTER_RESULT_MODULES = frozenset({"write.py", "ray_engine.py", "cli.py", "report.py", "evaluate.py", "__main__.py"})
+
+
+def tree_fingerprint(root: Path, suffixes: set[str] | None = None, exclude: frozenset[str] = frozenset()) -> str:
     """A hash of the relative paths and bytes of the files under ``root`` (those with one
-    of ``suffixes``, or all)."""
+    of ``suffixes``, or all, less those whose path relative to ``root`` is in ``exclude``)."""
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.is_file() and (suffixes is None or path.suffix in suffixes):
-            digest.update(str(path.relative_to(root)).encode("utf-8"))
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and (suffixes is None or path.suffix in suffixes) and relative not in exclude:
+            digest.update(relative.encode("utf-8"))
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def code_fingerprint() -> str:
-    """A hash of the package's code and rule data: cached results of another version of
-    the rules are not reused."""
-    return tree_fingerprint(Path(__file__).resolve().parent, {".py", ".txt", ".tsv", ".json", ".jsonl"})
+    """A hash of the code and rule data that make a document's result: results cached by
+    another version of the rules are not reused, while a change to the modules that only
+    read results (AFTER_RESULT_MODULES) keeps them."""
+    return tree_fingerprint(Path(__file__).resolve().parent, {".py", ".txt", ".tsv", ".json", ".jsonl"},
+                            exclude=AFTER_RESULT_MODULES)
 
 
 def model_fingerprint(model: Path | str | None) -> str:
