@@ -137,6 +137,16 @@ def array_item(row) -> str:
     return "\n".join(" " + line for line in json.dumps(row, ensure_ascii=False, indent=1).split("\n"))
 
 
+def serialised(name: str, fmt: str, rows: list[dict]) -> list[str]:
+    """``rows`` of table ``name`` checked against its schema (ValidationFailure if one does
+    not fit) and serialised as its file holds them: a JSON Lines line without its newline,
+    or an item of the JSON array (:func:`array_item`)."""
+    errors = validation_errors(name, rows)
+    if errors:
+        raise ValidationFailure("\n".join(errors[:20]))
+    return [json.dumps(row, ensure_ascii=False) if fmt == "jsonl" else array_item(row) for row in rows]
+
+
 class TableSink:
     """Where the records of one table go: kept in memory for a JSON array written at the
     end, or (``fmt="jsonl"``, or ``streamed=True`` for rows that arrive already in their
@@ -156,14 +166,13 @@ class TableSink:
             self.rows.extend(rows)
             self.count += len(rows)
             return
-        errors = validation_errors(self.name, rows)
-        if errors:
-            raise ValidationFailure("\n".join(errors[:20]))
-        for row in rows:
-            if self.fmt == "jsonl":
-                self.handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                self.handle.write(("[\n" if self.count == 0 else ",\n") + array_item(row))
+        self.add_serialised(serialised(self.name, self.fmt, rows))
+
+    def add_serialised(self, items: list[str]) -> None:
+        """Rows validated and serialised by :func:`serialised` (in another process, say),
+        in their final order."""
+        for item in items:
+            self.handle.write(item + "\n" if self.fmt == "jsonl" else ("[\n" if self.count == 0 else ",\n") + item)
             self.count += 1
 
     def finish(self, rows: list[dict] | None = None) -> None:
