@@ -104,9 +104,11 @@ def later_of_each_id(group: pa.Table) -> pa.Table:
 
 
 def sort_key(*parts) -> str:
-    """One string that sorts as the tuple ``parts`` does: numbers zero-padded, NUL between
-    the parts (names hold no NUL, and a shorter part sorts first, as in a tuple)."""
-    return "\0".join(part if isinstance(part, str) else f"{int(part):012d}" for part in parts)
+    """One string that sorts as the tuple ``parts`` does: numbers zero-padded, two NULs
+    between the parts, below any character, so that a part that is a prefix of another
+    sorts first, as in a tuple (a NUL inside a part is written NUL U+0001 to stay above)."""
+    return "\0\0".join(part.replace("\0", "\0\1") if isinstance(part, str) else f"{int(part):012d}"
+                         for part in parts)
 
 
 def document_table_rows(row: dict, *, fmt: str) -> list[dict]:

@@ -5,6 +5,7 @@ import json
 import shutil
 
 import pytest
+from hypothesis import given, strategies as st
 from click.testing import CliRunner
 
 from extract.cli import main
@@ -14,6 +15,7 @@ from extract.schema import RUN_RECORD, TABLES
 from conftest import SEEDS
 
 ray = pytest.importorskip("ray")
+from extract.ray_engine import sort_key  # noqa: E402 (needs Ray)
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +81,10 @@ def test_connected_labels_follow_a_chain_to_its_smallest_name(local_ray):
     edges = ray.data.from_items([{"name": a, "surface": b} for a, b in links]).flat_map(org_edges)
     labels = {row["node"]: row["label"] for row in connected_labels(edges, partitions=2).iter_rows()}
     assert labels == {"a": "a", "b": "a", "c": "a", "d": "a", "e": "a", "x": "x", "y": "x", "z": "z"}
+
+
+@given(st.lists(st.tuples(st.text(alphabet="ab\0中", max_size=4), st.integers(0, 10**6), st.text(max_size=3))))
+def test_sort_key_sorts_as_the_tuple(rows):
+    # the tables are sorted on one string column; it must order rows as the local
+    # engine's tuple sort does, prefixes and NUL characters included
+    assert sorted(rows, key=lambda row: sort_key(*row)) == sorted(rows)
