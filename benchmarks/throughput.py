@@ -5,7 +5,7 @@ first line) up to ``--megabytes``, then runs the whole pipeline with 1 and 2 wor
 and with the Ray engine on a local 2-CPU Ray instance (no cache, fresh output folders),
 and reports characters per second, the speed-ups, peak RSS per worker process and the
 time spent in each stage. Writes ``benchmarks/throughput.json``. Usage:
-  python benchmarks/throughput.py [--megabytes 20] [--model models/zh_extract] [--no-ray]
+  python benchmarks/throughput.py [--megabytes 20] [--model models/zh_extract] [--no-ray] [--pairs 1]
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,14 +67,20 @@ def main() -> None:
     parser.add_argument("--model", default=str(ROOT / "models" / "zh_extract"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "throughput.json")
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray engine run")
+    parser.add_argument("--pairs", type=int, default=1,
+                        help="2-worker and Ray runs, taken in turn so that the machine's drift "
+                             "touches both (the Ray ratio reported is the median over pairs)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         corpus = Path(tmp)
         files, chars = build_corpus(corpus, args.megabytes)
         print(f"corpus: {files} files, {chars} characters ({args.megabytes} MB)", flush=True)
         runs = {}
-        plan = [("workers_1", 1, "pipeline"), ("workers_2", 2, "pipeline")]
-        plan += [] if args.no_ray else [("ray_2_cpus", 2, "ray_engine")]
+        plan = [("workers_1", 1, "pipeline")]
+        for i in range(max(1, args.pairs)):
+            suffix = f"_{i + 1}" if i else ""  # the first pair keeps the plain names
+            plan += [(f"workers_2{suffix}", 2, "pipeline")]
+            plan += [] if args.no_ray else [(f"ray_2_cpus{suffix}", 2, "ray_engine")]
         for name, workers, engine in plan:
             result = measure(corpus, workers, args.model, engine)
             result["chars_per_second"] = round(chars / result["seconds"])
@@ -91,8 +98,11 @@ def main() -> None:
                 "with 1 worker the work runs in the main process. Stage timings are summed over workers. "
                 "Ray's actors are not children of the measuring process, so the Ray run has no worker RSS.",
     }
-    if "ray_2_cpus" in runs:
-        report["ray_vs_2_workers"] = round(runs["ray_2_cpus"]["chars_per_second"] / runs["workers_2"]["chars_per_second"], 2)
+    ratios = [round(runs[name]["chars_per_second"] / runs[name.replace("ray_2_cpus", "workers_2")]["chars_per_second"], 2)
+              for name in runs if name.startswith("ray_2_cpus")]
+    if ratios:
+        report["ray_vs_2_workers"] = statistics.median(ratios)
+        report["ray_vs_2_workers_per_pair"] = ratios
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: report[k] for k in ["corpus", "speedup_2_vs_1", "ray_vs_2_workers"] if k in report}))
 
