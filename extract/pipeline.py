@@ -197,12 +197,11 @@ def tree_fingerprint(root: Path, suffixes: set[str] | None = None, exclude: froz
     return digest.hexdigest()[:16]
 
 
-def code_fingerprint() -> str:
+def code_fingerprint(package: Path = Path(__file__).resolve().parent) -> str:
     """A hash of the code and rule data that make a document's result: results cached by
     another version of the rules are not reused, while a change to the modules that only
     read results (AFTER_RESULT_MODULES) keeps them."""
-    return tree_fingerprint(Path(__file__).resolve().parent, {".py", ".txt", ".tsv", ".json", ".jsonl"},
-                            exclude=AFTER_RESULT_MODULES)
+    return tree_fingerprint(package, {".py", ".txt", ".tsv", ".json", ".jsonl"}, exclude=AFTER_RESULT_MODULES)
 
 
 def model_fingerprint(model: Path | str | None) -> str:

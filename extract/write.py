@@ -170,7 +170,7 @@ class TableSink:
 
     def add_serialised(self, items: list[str]) -> None:
         """Rows validated and serialised by :func:`serialised` (in another process, say),
-        in their final order."""
+        in their final order; for a sink that writes as it goes (JSON Lines or streamed)."""
         for item in items:
             self.handle.write(item + "\n" if self.fmt == "jsonl" else ("[\n" if self.count == 0 else ",\n") + item)
             self.count += 1

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from extract.pipeline import AFTER_RESULT_MODULES, model_fingerprint, run, tree_fingerprint
+from extract.pipeline import AFTER_RESULT_MODULES, code_fingerprint, model_fingerprint, run
 from extract.write import validate_dir
 from conftest import ROOT, SEEDS
 
@@ -108,14 +108,12 @@ def test_a_retrained_model_with_the_same_version_does_not_reuse_the_cache(tmp_pa
 def test_the_cache_key_covers_the_rules_but_not_the_modules_that_only_read_results(tmp_path):
     package = tmp_path / "package"
     shutil.copytree(ROOT / "extract", package, ignore=shutil.ignore_patterns("__pycache__"))
-
-    def fingerprint():
-        return tree_fingerprint(package, {".py", ".tsv", ".json"}, exclude=AFTER_RESULT_MODULES)
-
-    before = fingerprint()
+    before = code_fingerprint(package)
+    assert before == code_fingerprint()  # the copy hashes as the package does
     for name in AFTER_RESULT_MODULES:  # the engines, the records, the command line
         (package / name).write_text((package / name).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    assert fingerprint() == before
-    rules = next(package.glob("match/*.py"))
-    rules.write_text(rules.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    assert fingerprint() != before
+    assert code_fingerprint(package) == before
+    for rules in [next(package.glob("match/*.py")), next(package.glob("data/*.tsv"))]:
+        rules.write_text(rules.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        assert code_fingerprint(package) != before
+        before = code_fingerprint(package)
