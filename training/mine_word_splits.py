@@ -21,17 +21,16 @@ from pathlib import Path
 
 import spacy
 
-from extract.nlp import cut_at, to_halfwidth
-from training.prepare_ner import read_bio
+from extract.nlp import cut_at
+from training.prepare_ner import ner_tokens, read_bio
 
 
 def tokenised(nlp, path: Path, dev_fraction: float):
     """(train, dev) lists of (text, token offsets, entities) of one BIO file."""
     sentences = list(read_bio(path))
-    texts = [to_halfwidth(text) for text, _ in sentences]
     rows = [
         (doc.text, [(t.idx, t.idx + len(t.text)) for t in doc], ents)
-        for (_, ents), doc in zip(sentences, nlp.tokenizer.pipe(texts))
+        for (_, ents), doc in zip(sentences, ner_tokens(nlp, (text for text, _ in sentences)))
     ]
     n_dev = int(len(rows) * dev_fraction)
     return rows[:len(rows) - n_dev], rows[len(rows) - n_dev:]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import spacy
 from spacy.tokens import DocBin
@@ -52,11 +52,15 @@ def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+def ner_tokens(nlp, texts: Iterable[str], splitter: WordSplitter | None = None) -> Iterator:
+    """Docs of ``texts`` in the tokens the NER reads: full-width letters and digits mapped,
+    segmented by the pipeline's tokenizer, and the words of ``splitter``'s table cut."""
+    for doc in nlp.tokenizer.pipe(to_halfwidth(text) for text in texts):
+        yield splitter(doc) if splitter is not None else doc
+
+
 def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None):
-    texts = [(to_halfwidth(text), ents) for text, ents in sentences]
-    for (text, ents), doc in zip(texts, nlp.tokenizer.pipe(t for t, _ in texts)):
-        if splitter is not None:
-            doc = splitter(doc)
+    for (_, ents), doc in zip(sentences, ner_tokens(nlp, (text for text, _ in sentences), splitter)):
         spans, missing = [], []
         for start, end, label in ents:
             stats["entities"] += 1

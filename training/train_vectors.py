@@ -25,7 +25,8 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
-from extract.nlp import WORD_SPLITS_FILE, WordSplitter, to_halfwidth
+from extract.nlp import WORD_SPLITS_FILE, WordSplitter
+from training.prepare_ner import ner_tokens
 
 
 def docbin_lines(nlp, path: Path):
@@ -34,9 +35,9 @@ def docbin_lines(nlp, path: Path):
 
 
 def jsonl_lines(nlp, splitter: WordSplitter, path: Path):
-    texts = (to_halfwidth(json.loads(line)["text"]) for line in path.open(encoding="utf-8") if line.strip())
-    for doc in nlp.tokenizer.pipe(texts):
-        yield " ".join(token.text for token in splitter(doc) if not token.is_space)
+    texts = (json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip())
+    for doc in ner_tokens(nlp, texts, splitter):
+        yield " ".join(token.text for token in doc if not token.is_space)
 
 
 def main() -> None:
