@@ -2,13 +2,16 @@
 
 The per-document stages (ingest, clean, split, nlp, match, link, normalise) run in an
 actor pool, one :class:`extract.pipeline.Processor` per actor, so each actor loads the
-model once. The cross-document steps are Ray operations on the cluster, not loops on the
-driver: documents that repeat an id are refused in a group-by, people are merged by name
-with a group-by, organisations that share a name or an alias are merged by connected
-components (min-label propagation, one shuffle a round), and roles get their organisation
-ids from a join. All tables are sorted as one dataset, their records validated and
-serialised on the cluster; the driver only streams the sorted items into the output files
-batch by batch.
+model once. Each actor also builds its documents' own records (documents, metrics,
+dates, roles without organisation ids), validated and serialised, and the small lists
+the cross-document steps need (people, organisations), so the steps after it never
+parse a whole result again. The cross-document steps are Ray operations on the
+cluster, not loops on the driver: documents that repeat an id are found in a group-by,
+people are merged by name with a group-by, organisations that share a name or an alias
+are merged by connected components (min-label propagation, one shuffle a round), and
+roles get their organisation ids from a join. The tables are sorted on the cluster,
+organisations and roles in a thread of their own while the others are written; the
+driver only streams the sorted items into the output files batch by batch.
 Records are built by the same functions as the local engine (:mod:`extract.write`), and
 the output is the same, byte for byte.
 
@@ -18,10 +21,12 @@ Input paths are resolved in the driver's working directory, which every node mus
 """
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -37,22 +42,27 @@ from .write import (
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 4  # documents per actor call: small, so that actors share the work evenly
+# documents per actor call, at most: few, so that the actors share the work evenly, but
+# each call leaves a block, and the repartition after the actors costs by the block
+BATCH_SIZE = 8
 STREAM_BATCH = 1024  # rows per batch when the driver writes a table
-OUTCOME_COLUMNS = ["order", "doc_id", "source", "reason", "cached", "result", "timings"]
+SUMMARY_COLUMNS = ["order", "doc_id", "source", "reason", "cached", "timings"]
+# JSON lists built from a document's result (see document_columns), "[]" if it failed
+DERIVED_COLUMNS = ["items", "people", "organisations", "roles"]
 
 
 class DocumentActor:
-    """Ray Data actor: the per-document stages for a batch of (order, path) rows."""
+    """Ray Data actor: the per-document stages for a batch of (order, path) rows, and
+    what the cross-document steps need of each result (:func:`document_columns`)."""
 
-    def __init__(self, model, cache_dir, cwd: str):
+    def __init__(self, model, cache_dir, cwd: str, fmt: str):
         from .pipeline import Processor
         if os.path.isdir(cwd):
             os.chdir(cwd)  # relative input paths mean what they mean on the driver
-        self.processor = Processor(model, cache_dir)
+        self.processor, self.fmt = Processor(model, cache_dir), fmt
 
     def __call__(self, batch: dict) -> dict:
-        out = {column: [] for column in OUTCOME_COLUMNS}
+        out = {column: [] for column in SUMMARY_COLUMNS + DERIVED_COLUMNS}
         for order, path in zip(batch["order"], batch["path"]):
             outcome = self.processor(Path(str(path)))
             timings = self.processor.take_timings()
@@ -63,29 +73,54 @@ class DocumentActor:
             out["source"].append(result["document"]["source"] if result else failure["source"])
             out["reason"].append(failure.get("reason", ""))
             out["cached"].append(bool(outcome.get("cached", False)))
-            out["result"].append(json.dumps(result, ensure_ascii=False) if result else "")
             out["timings"].append(json.dumps(timings))
+            for column, value in document_columns(int(order), result, self.fmt).items():
+                out[column].append(value)
         return out
+
+
+def document_columns(order: int, result: dict | None, fmt: str) -> dict[str, str]:
+    """What the steps after the actor need of one result, as JSON lists:
+    ``items``, its rows of the documents, metrics and dates tables as (table, sort key,
+    item), keyed by input order (JSON Lines) or by ids (JSON), validated and serialised;
+    ``people`` (name, start, end) and ``organisations`` (name, surface, start, end), its
+    mentions for the dedupe; ``roles`` (organisation name, record), its role records with
+    the organisation id still to be filled in."""
+    if result is None:
+        return {column: "[]" for column in DERIVED_COLUMNS}
+    doc_id = result["document"]["id"]
+    items = []
+    for table, records in document_records(result).items():
+        for i, (record, item) in enumerate(zip(records, serialised(table, fmt, records))):
+            items.append([table, sort_key(order, i) if fmt == "jsonl" else sort_key(doc_id, record["id"]), item])
+    roles = zip(result["roles"], role_records(doc_id, result["roles"], {}))
+    return {
+        "items": json.dumps(items, ensure_ascii=False),
+        "people": json.dumps([[p["name"], p["start"], p["end"]] for p in result["people"]], ensure_ascii=False),
+        "organisations": json.dumps([[o["name"], o["surface"], o["start"], o["end"]] for o in result["organisations"]],
+                                    ensure_ascii=False),
+        "roles": json.dumps([[role["organisation"] or "", record] for role, record in roles], ensure_ascii=False),
+    }
 
 
 def partition_count(ds, workers: int) -> int:
     """Blocks for the cross-document steps: one per CPU, more if blocks would outgrow
     Ray's target block size. Ray's sort-based shuffle costs grow with blocks squared, and
     the actor stage leaves one block per batch, so its output is repartitioned to this
-    before the first shuffle (a 20 MB corpus: 4 s, against 226 s without)."""
+    before the first shuffle (a 20 MB corpus: a group-by took 4 s after it, 190 to 226 s
+    without)."""
     from ray.data import DataContext
 
     target = DataContext.get_current().target_max_block_size or 128 * 2**20
     return max(1, workers, -(-(ds.size_bytes() or 0) // target))
 
 
-def refuse_repeated_ids(outcomes, partitions: int):
-    """The outcomes, grouped by document id, with every document that repeats an earlier
-    document's id refused (its reason set): one group-by, whose shuffle also leaves the
-    outcomes in ``partitions`` blocks for the steps after it."""
-    blocks = outcomes.repartition(partitions)  # see partition_count
-    return blocks.groupby("doc_id", num_partitions=partitions).map_groups(
-        later_of_each_id, batch_format="pyarrow").materialize()
+def repeated_ids(outcomes, partitions: int):
+    """The summary columns of the outcomes, grouped by document id, with every document
+    that repeats an earlier document's id refused (its reason set). Only these narrow
+    columns are shuffled; the records stay where the actors left them."""
+    return outcomes.select_columns(SUMMARY_COLUMNS).groupby("doc_id", num_partitions=partitions).map_groups(
+        later_of_each_id, batch_format="pyarrow")
 
 
 def later_of_each_id(group: pa.Table) -> pa.Table:
@@ -111,15 +146,9 @@ def sort_key(*parts) -> str:
                          for part in parts)
 
 
-def document_table_rows(row: dict, *, fmt: str) -> list[dict]:
-    """flat_map step: the rows of one document in the documents, metrics and dates tables
-    as (table, key, item), keyed by input order (JSON Lines) or by ids (JSON)."""
-    rows = []
-    for table, records in document_records(json.loads(row["result"])).items():
-        for i, (record, item) in enumerate(zip(records, serialised(table, fmt, records))):
-            key = sort_key(row["order"], i) if fmt == "jsonl" else sort_key(row["doc_id"], record["id"])
-            rows.append({"table": table, "key": key, "item": item})
-    return rows
+def document_items(row: dict) -> list[dict]:
+    """flat_map step: a document's rows of the documents, metrics and dates tables."""
+    return [{"table": table, "key": key, "item": item} for table, key, item in json.loads(row["items"])]
 
 
 def table_rows(batch: pa.Table, *, table: str, keys: list[str], fmt: str) -> pa.Table:
@@ -134,9 +163,8 @@ def table_rows(batch: pa.Table, *, table: str, keys: list[str], fmt: str) -> pa.
 
 
 def person_mentions(row: dict) -> list[dict]:
-    result = json.loads(row["result"])
-    return [{"name": p["name"], "doc_id": row["doc_id"], "start": p["start"], "end": p["end"]}
-            for p in result["people"]]
+    return [{"name": name, "doc_id": row["doc_id"], "start": start, "end": end}
+            for name, start, end in json.loads(row["people"])]
 
 
 def person_group(group: dict) -> dict:
@@ -146,32 +174,34 @@ def person_group(group: dict) -> dict:
     return {"name": [name], "row": [json.dumps(person_record(name, mentions), ensure_ascii=False)]}
 
 
-def org_mentions(row: dict) -> list[dict]:
-    result = json.loads(row["result"])
-    return [{"name": o["name"], "surface": o["surface"], "doc_id": row["doc_id"], "start": o["start"],
-             "end": o["end"]} for o in result["organisations"]]
-
-
-def org_edges(row: dict) -> list[dict]:
-    """Both directions of a name-alias link, and a self link for each, so that a node's new
-    label is the minimum over itself and its neighbours."""
-    a, b = row["name"], row["surface"]
-    return [{"a": x, "b": y} for x, y in {(a, b), (b, a), (a, a), (b, b)}]
+def org_links(row: dict) -> list[dict]:
+    """flat_map step: a document's organisation mentions as rows (a, b, mention) of the
+    graph of names: both directions of each name-alias link and a self link for each
+    name, so that a node's new label is the minimum over itself and its neighbours. A
+    mention rides on its name's self link: it belongs to the component of its name (not
+    of its surface), as in the local engine."""
+    rows = []
+    for name, surface, start, end in json.loads(row["organisations"]):
+        rows += [{"a": a, "b": b, "mention": ""} for a, b in {(name, surface), (surface, name), (surface, surface)}]
+        rows.append({"a": name, "b": name, "mention": json.dumps([row["doc_id"], start, end], ensure_ascii=False)})
+    return rows
 
 
 def adjacency(group: dict) -> dict:
-    """Group-by step (one node): its neighbours, itself included, and its first label,
-    the smallest of them."""
+    """Group-by step (one node): its neighbours, itself included, its first label (the
+    smallest of them) and its mentions (JSON lists)."""
     neighbours = sorted({str(b) for b in group["b"]})
+    mentions = [json.loads(str(m)) for m in group["mention"] if m]
     return {"node": [group["a"][0]], "neighbours": [json.dumps(neighbours, ensure_ascii=False)],
-            "label": [neighbours[0]], "changed": [True]}
+            "label": [neighbours[0]], "changed": [True], "mentions": [json.dumps(mentions, ensure_ascii=False)]}
 
 
 def offer_label(row: dict) -> list[dict]:
     """flat_map step of a propagation round: the node's label offered to each neighbour
-    (itself included, which carries its neighbour list on to the next round)."""
-    return [{"node": n, "label": row["label"], "neighbours": row["neighbours"] if n == row["node"] else ""}
-            for n in json.loads(row["neighbours"])]
+    (itself included, which carries its neighbours and mentions on to the next round)."""
+    own = row["node"]
+    return [{"node": n, "label": row["label"], "neighbours": row["neighbours"] if n == own else "",
+             "mentions": row["mentions"] if n == own else ""} for n in json.loads(row["neighbours"])]
 
 
 def tagged(ds, key: str, side: int):
@@ -209,65 +239,47 @@ def join_on(left, right, *, on: str, right_on: str, columns: list[str], partitio
 
 def relabel(group: dict) -> dict:
     """Group-by step (one node): the smallest label on offer, and whether it is new. The
-    node's own label and neighbour list come through its self link."""
+    node's own label, neighbours and mentions come through its self link."""
     own = next(i for i, neighbours in enumerate(group["neighbours"]) if neighbours)
     new = min(str(label) for label in group["label"])
     return {"node": [group["node"][0]], "neighbours": [group["neighbours"][own]], "label": [new],
-            "changed": [new != group["label"][own]]}
+            "changed": [new != group["label"][own]], "mentions": [group["mentions"][own]]}
 
 
-def connected_labels(edges, partitions: int):
-    """(node, label) with label the smallest node of its connected component, by min-label
-    propagation: each round, every node offers its label to its neighbours and takes the
-    smallest on offer, until no label changes (as many rounds as the widest component is
-    long). Each node carries its neighbour list, so a round is one shuffle."""
-    state = edges.groupby("a", num_partitions=partitions).map_groups(adjacency).materialize()
+def connected_labels(graph, partitions: int):
+    """(node, label, mentions) with label the smallest node of its connected component,
+    by min-label propagation over the rows of :func:`org_links`: each round, every node
+    offers its label to its neighbours and takes the smallest on offer, until no label
+    changes (as many rounds as the widest component is long). Each node carries its
+    neighbours and mentions, so a round is one shuffle."""
+    state = graph.groupby("a", num_partitions=partitions).map_groups(adjacency).materialize()
     while state.filter(expr=col("changed") == True).count():  # noqa: E712 (an expression)
         state = state.flat_map(offer_label).groupby("node", num_partitions=partitions).map_groups(relabel).materialize()
-    return state.select_columns(["node", "label"])
+    return state.select_columns(["node", "label", "mentions"])
 
 
 def organisation_group(group: dict) -> dict:
     """Group-by step (one connected component): the organisation record and its names."""
     names = {str(n) for n in group["node"]}
-    mentions = [{"doc_id": str(d), "start": int(s), "end": int(e)}
-                for d, s, e, is_mention in zip(group["doc_id"], group["start"], group["end"], group["mention"])
-                if is_mention]
+    mentions = [{"doc_id": doc_id, "start": start, "end": end}
+                for text in group["mentions"] for doc_id, start, end in json.loads(str(text))]
     record = organisation_record(names, mentions)
     return {"name": [record["name"]], "id": [record["id"]], "names": [json.dumps(sorted(names), ensure_ascii=False)],
             "row": [json.dumps(record, ensure_ascii=False)]}
 
 
-def component_rows(batch, *, node: str, mention: bool):
-    """map_batches step: the input of :func:`organisation_group`, from (label, node) rows
-    (a name of the component) or from mentions located in their component."""
-    n = batch.num_rows
-    zeros = pa.array([0] * n, pa.int64())
-    return pa.table({"label": batch["label"], "node": batch[node], "mention": pa.array([mention] * n),
-                     "doc_id": batch["doc_id"] if mention else pa.array([""] * n, pa.string()),
-                     "start": batch["start"] if mention else zeros, "end": batch["end"] if mention else zeros})
-
-
 def organisations(accepted, partitions: int):
     """Organisation records (columns name, id, names, row), or None if there are none."""
-    mentions = accepted.flat_map(org_mentions).materialize()
-    if mentions.count() == 0:
+    components = connected_labels(accepted.flat_map(org_links), partitions)
+    if components.count() == 0:
         return None
-    labels = connected_labels(mentions.flat_map(org_edges), partitions)
-    nodes = labels.map_batches(component_rows, fn_kwargs={"node": "node", "mention": False}, batch_format="pyarrow")
-    # a mention belongs to the component of its name (not of its surface), as locally
-    located = join_on(mentions, labels, on="name", right_on="node",
-                      columns=["label", "name", "doc_id", "start", "end"], partitions=partitions)
-    located = located.map_batches(component_rows, fn_kwargs={"node": "name", "mention": True}, batch_format="pyarrow")
-    return nodes.union(located).groupby("label", num_partitions=partitions).map_groups(organisation_group).materialize()
+    return components.groupby("label", num_partitions=partitions).map_groups(organisation_group).materialize()
 
 
 def role_rows(row: dict) -> list[dict]:
     """flat_map step: a document's roles, organisation ids still to be filled in."""
-    roles = json.loads(row["result"])["roles"]
-    records = role_records(row["doc_id"], roles, {})
-    return [{"doc_id": row["doc_id"], "idx": i, "org_name": role["organisation"] or "",
-             "row": json.dumps(record, ensure_ascii=False)} for i, (role, record) in enumerate(zip(roles, records))]
+    return [{"doc_id": row["doc_id"], "idx": i, "org_name": org_name, "row": json.dumps(record, ensure_ascii=False)}
+            for i, (org_name, record) in enumerate(json.loads(row["roles"]))]
 
 
 def with_org_ids(batch):
@@ -281,7 +293,7 @@ def with_org_ids(batch):
 
 
 def roles(accepted, orgs, partitions: int):
-    rows = accepted.flat_map(role_rows).materialize()
+    rows = accepted.flat_map(role_rows)  # read twice below, in one execution
     if orgs is None:
         return rows.select_columns(["doc_id", "idx", "row"])
     names = orgs.flat_map(lambda r: [{"org_name": n, "org_id": r["id"]} for n in json.loads(r["names"])])
@@ -293,13 +305,15 @@ def roles(accepted, orgs, partitions: int):
     return linked.map_batches(with_org_ids, batch_format="pyarrow").union(unlinked)
 
 
-def write_sorted(ds, out_dir: Path, names: list[str], fmt: str) -> dict[str, int]:
-    """Sort ``ds`` (rows of :func:`table_rows`) on the cluster and stream its items into
-    the files of tables ``names``; {name: rows written}."""
-    sinks = {name: TableSink(out_dir, name, fmt, streamed=True) for name in names}
+def write_sorted(parts: list, out_dir: Path, fmt: str) -> dict[str, int]:
+    """Stream the items of ``parts`` (datasets of :func:`table_rows` rows sorted on
+    (table, key), or futures of them; a table's rows all in one part) into the table
+    files, part by part; {table: rows written}."""
+    sinks = {name: TableSink(out_dir, name, fmt, streamed=True) for name in TABLES}
     try:
-        if ds is not None:
-            for batch in ds.sort(["table", "key"]).iter_batches(batch_size=STREAM_BATCH, batch_format="pyarrow"):
+        for part in parts:
+            ds = part.result() if isinstance(part, Future) else part
+            for batch in ds.iter_batches(batch_size=STREAM_BATCH, batch_format="pyarrow"):
                 items, tables = batch.column("item").to_pylist(), batch.column("table").to_pylist()
                 for name, sink in sinks.items():
                     sink.add_serialised([item for item, table in zip(items, tables) if table == name])
@@ -322,8 +336,20 @@ def connect(workers: int, quiet: bool) -> bool:
     if os.environ.get("RAY_ADDRESS"):
         ray.init(**settings)
     else:
-        ray.init(num_cpus=workers, **settings)
+        # Ray kills idle workers beyond one per CPU, and the actors count: without a higher
+        # limit the task workers warmed below would be gone by the time the actors finish
+        ray.init(num_cpus=workers, _system_config={"num_workers_soft_limit": 2 * workers}, **settings)
+    for _ in range(workers):
+        ray.remote(num_cpus=0)(warm_task_worker).remote()
     return True
+
+
+def warm_task_worker() -> None:
+    """Ray task: a task worker process started and Ray Data imported in it while the
+    driver lists the inputs and the actors load the model, rather than when the first
+    step after the actors needs it (2 to 4 s on 2 CPUs)."""
+    importlib.import_module("ray.data")
+    time.sleep(0.5)  # the warm-up tasks overlap, so each lands in a worker process of its own
 
 
 def configure_data(quiet: bool, partitions: int) -> None:
@@ -368,23 +394,28 @@ def run(
         result = RunResult(inputs=len(paths))
         if not paths:
             return write_empty(out_dir, fmt, model, result)
-        source = ray.data.from_items(paths, override_num_blocks=max(1, -(-len(paths) // BATCH_SIZE)))
+        batch = min(BATCH_SIZE, -(-len(paths) // workers))  # a small corpus still reaches every actor
+        source = ray.data.from_items(paths, override_num_blocks=-(-len(paths) // batch))
         outcomes = source.map_batches(
-            DocumentActor, fn_constructor_kwargs={"model": model, "cache_dir": cache_dir, "cwd": os.getcwd()},
-            batch_size=BATCH_SIZE, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
+            DocumentActor, fn_constructor_kwargs={"model": model, "cache_dir": cache_dir, "cwd": os.getcwd(), "fmt": fmt},
+            batch_size=batch, compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1,
         ).materialize()
         log.info("ray: documents processed at %.1f s", time.perf_counter() - clock)
         partitions = partition_count(outcomes, workers)
-        outcomes = refuse_repeated_ids(outcomes, partitions)
-        summary = outcomes.select_columns(["source", "reason", "cached", "timings"])
-        for row in summary.iter_rows():  # streamed; the counts do not depend on the order
+        outcomes = outcomes.repartition(partitions).materialize()  # see partition_count
+        log.info("ray: outcomes in %d blocks at %.1f s", partitions, time.perf_counter() - clock)
+        refused = []
+        for row in repeated_ids(outcomes, partitions).iter_rows():  # streamed; counts do not depend on order
             result.timings.update(json.loads(row["timings"]))
             if row["reason"]:
                 result.failures.append({"source": row["source"], "reason": row["reason"]})
+                if row["doc_id"]:  # a repeated id: its records are in the outcomes
+                    refused.append(row["order"])
             else:
                 result.documents += 1
                 result.cached += int(row["cached"])
-        accepted = outcomes.filter(expr=col("reason") == "")
+        # as long as the list of failures the run record keeps anyway
+        accepted = outcomes.filter(expr=col("order").not_in(refused)) if refused else outcomes
         log.info("ray: duplicates dropped at %.1f s", time.perf_counter() - clock)
         counts = write_tables(accepted if result.documents else None, out_dir, fmt, partitions)
         log.info("ray: tables written at %.1f s", time.perf_counter() - clock)
@@ -396,19 +427,31 @@ def run(
 
 
 def write_tables(accepted, out_dir: Path, fmt: str, partitions: int) -> dict[str, int]:
-    """All tables sorted on the cluster as one dataset and streamed to their files;
-    {table: rows}."""
+    """All tables sorted on the cluster and streamed to their files; {table: rows}.
+    Organisations and roles (which need the organisations' ids) are built and sorted in a
+    thread of their own while the other tables are sorted and written: each step is a
+    chain of small Ray executions, mostly waiting, and the two chains' waits overlap."""
     if accepted is None:
-        return write_sorted(None, out_dir, list(TABLES), fmt)
+        return write_sorted([], out_dir, fmt)
     people = accepted.flat_map(person_mentions).groupby("name", num_partitions=partitions).map_groups(person_group)
+    direct = accepted.flat_map(document_items).union(rows_of_table(people, "people", ["name"], fmt))
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        linked = thread.submit(linked_tables, accepted, fmt, partitions)
+        return write_sorted([direct.sort(["table", "key"]), linked], out_dir, fmt)
+
+
+def linked_tables(accepted, fmt: str, partitions: int):
+    """The organisations and roles tables as one dataset of :func:`table_rows` rows,
+    sorted and materialised."""
     orgs = organisations(accepted, partitions)
-    tables = [("people", people, ["name"]), ("roles", roles(accepted, orgs, partitions), ["doc_id", "idx"])]
+    parts = [rows_of_table(roles(accepted, orgs, partitions), "roles", ["doc_id", "idx"], fmt)]
     if orgs is not None:
-        tables.append(("organisations", orgs, ["name", "id"]))
-    parts = [accepted.flat_map(document_table_rows, fn_kwargs={"fmt": fmt})] + [
-        ds.map_batches(table_rows, fn_kwargs={"table": table, "keys": keys, "fmt": fmt}, batch_format="pyarrow")
-        for table, ds, keys in tables]
-    return write_sorted(parts[0].union(*parts[1:]), out_dir, list(TABLES), fmt)
+        parts.append(rows_of_table(orgs, "organisations", ["name", "id"], fmt))
+    return parts[0].union(*parts[1:]).sort(["table", "key"]).materialize()
+
+
+def rows_of_table(ds, table: str, keys: list[str], fmt: str):
+    return ds.map_batches(table_rows, fn_kwargs={"table": table, "keys": keys, "fmt": fmt}, batch_format="pyarrow")
 
 
 def run_record(model, result, counts: dict[str, int]) -> dict:
@@ -425,6 +468,6 @@ def run_record(model, result, counts: dict[str, int]) -> dict:
 
 
 def write_empty(out_dir: Path, fmt: str, model, result):
-    counts = write_sorted(None, out_dir, list(TABLES), fmt)
+    counts = write_sorted([], out_dir, fmt)
     write_table(out_dir, RUN_RECORD, run_record(model, result, counts))
     return result

@@ -73,14 +73,20 @@ def test_ray_engine_equals_local_engine_jsonl(local_ray, corpus, tmp_path):
 
 def test_connected_labels_follow_a_chain_to_its_smallest_name(local_ray):
     """Names linked in a chain (each only to the next) need several propagation rounds;
-    every name of a component ends with the component's smallest name as its label."""
-    from extract.ray_engine import configure_data, connected_labels, org_edges
+    every name of a component ends with the component's smallest name as its label, and
+    each mention stays with the name it was found under (not its surface)."""
+    from extract.ray_engine import configure_data, connected_labels, org_links
 
     configure_data(quiet=True, partitions=2)
     links = [("e", "d"), ("d", "c"), ("c", "b"), ("b", "a"), ("y", "x"), ("z", "z")]
-    edges = ray.data.from_items([{"name": a, "surface": b} for a, b in links]).flat_map(org_edges)
-    labels = {row["node"]: row["label"] for row in connected_labels(edges, partitions=2).iter_rows()}
-    assert labels == {"a": "a", "b": "a", "c": "a", "d": "a", "e": "a", "x": "x", "y": "x", "z": "z"}
+    documents = [{"doc_id": f"doc{i}", "organisations": json.dumps([[name, surface, i, i + 1]])}
+                 for i, (name, surface) in enumerate(links)]
+    graph = ray.data.from_items(documents).flat_map(org_links)
+    rows = {row["node"]: row for row in connected_labels(graph, partitions=2).iter_rows()}
+    assert {node: row["label"] for node, row in rows.items()} == {
+        "a": "a", "b": "a", "c": "a", "d": "a", "e": "a", "x": "x", "y": "x", "z": "z"}
+    assert json.loads(rows["e"]["mentions"]) == [["doc0", 0, 1]]
+    assert json.loads(rows["a"]["mentions"]) == []  # only ever a surface
 
 
 @given(st.lists(st.tuples(st.text(alphabet="ab\0中", max_size=4), st.integers(0, 10**6), st.text(max_size=3))))
