@@ -28,7 +28,6 @@ import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import pyarrow as pa
 from ray.data.expressions import col
@@ -84,8 +83,8 @@ def document_columns(order: int, result: dict | None, fmt: str) -> dict[str, str
     ``items``, its rows of the documents, metrics and dates tables as (table, sort key,
     item), keyed by input order (JSON Lines) or by ids (JSON), validated and serialised;
     ``people`` (name, start, end) and ``organisations`` (name, surface, start, end), its
-    mentions for the dedupe; ``roles`` (organisation name, record), its role records with
-    the organisation id still to be filled in."""
+    mentions for the dedupe; ``roles`` (organisation name, sort key, record), its role
+    records with the organisation id still to be filled in."""
     if result is None:
         return {column: "[]" for column in DERIVED_COLUMNS}
     doc_id = result["document"]["id"]
@@ -93,13 +92,14 @@ def document_columns(order: int, result: dict | None, fmt: str) -> dict[str, str
     for table, records in document_records(result).items():
         for i, (record, item) in enumerate(zip(records, serialised(table, fmt, records))):
             items.append([table, sort_key(order, i) if fmt == "jsonl" else sort_key(doc_id, record["id"]), item])
-    roles = zip(result["roles"], role_records(doc_id, result["roles"], {}))
+    roles = enumerate(zip(result["roles"], role_records(doc_id, result["roles"], {})))
     return {
         "items": json.dumps(items, ensure_ascii=False),
         "people": json.dumps([[p["name"], p["start"], p["end"]] for p in result["people"]], ensure_ascii=False),
         "organisations": json.dumps([[o["name"], o["surface"], o["start"], o["end"]] for o in result["organisations"]],
                                     ensure_ascii=False),
-        "roles": json.dumps([[role["organisation"] or "", record] for role, record in roles], ensure_ascii=False),
+        "roles": json.dumps([[role["organisation"] or "", sort_key(doc_id, i), record] for i, (role, record) in roles],
+                            ensure_ascii=False),
     }
 
 
@@ -151,15 +151,13 @@ def document_items(row: dict) -> list[dict]:
     return [{"table": table, "key": key, "item": item} for table, key, item in json.loads(row["items"])]
 
 
-def table_rows(batch: pa.Table, *, table: str, keys: list[str], fmt: str) -> pa.Table:
-    """map_batches step: a table's records (JSON in column ``row``) as (table, key, item):
-    the key sorts as the columns ``keys`` do, so that all tables are sorted as one
-    dataset, and the item is the record validated and serialised for its file, here on
-    the cluster rather than on the driver."""
-    key = [sort_key(*parts) for parts in zip(*(batch[name].to_pylist() for name in keys))]
-    items = serialised(table, fmt, [json.loads(text) for text in batch["row"].to_pylist()])
-    return pa.table({"table": pa.array([table] * batch.num_rows, pa.string()), "key": pa.array(key, pa.string()),
-                     "item": pa.array(items, pa.string())})
+def table_items(table: str, fmt: str, keyed: list[tuple[str, dict]]) -> dict[str, list]:
+    """Rows (table, key, item) of ``keyed`` (sort key, record) pairs of one table, in the
+    columns a group-by step returns: the key sorts as the local engine's tuple does, so
+    that all tables sort as one dataset, and the item is the record validated and
+    serialised for its file, here on the cluster rather than on the driver."""
+    items = serialised(table, fmt, [record for _, record in keyed])
+    return {"table": [table] * len(keyed), "key": [key for key, _ in keyed], "item": items}
 
 
 def person_mentions(row: dict) -> list[dict]:
@@ -167,142 +165,100 @@ def person_mentions(row: dict) -> list[dict]:
             for name, start, end in json.loads(row["people"])]
 
 
-def person_group(group: dict) -> dict:
+def person_group(group: dict, *, fmt: str) -> dict:
+    """Group-by step (one name): the person's row of the people table."""
     mentions = [{"doc_id": str(d), "start": int(s), "end": int(e)}
                 for d, s, e in zip(group["doc_id"], group["start"], group["end"])]
     name = str(group["name"][0])
-    return {"name": [name], "row": [json.dumps(person_record(name, mentions), ensure_ascii=False)]}
+    return table_items("people", fmt, [(sort_key(name), person_record(name, mentions))])
 
 
 def org_links(row: dict) -> list[dict]:
-    """flat_map step: a document's organisation mentions as rows (a, b, mention) of the
-    graph of names: both directions of each name-alias link and a self link for each
-    name, so that a node's new label is the minimum over itself and its neighbours. A
-    mention rides on its name's self link: it belongs to the component of its name (not
-    of its surface), as in the local engine."""
-    rows = []
+    """flat_map step: a document's organisations and roles as rows (a, b, mention, role)
+    of the graph of names: both directions of each name-alias link and a self link for
+    each name, so that a node's new label is the minimum over itself and its neighbours.
+    Mentions and roles ride on a self link of the name they were found under: a mention
+    belongs to the component of its name (not of its surface), as in the local engine,
+    and a role to the component of its organisation's name, whose id it takes."""
+    doc_id, rows = row["doc_id"], []
     for name, surface, start, end in json.loads(row["organisations"]):
-        rows += [{"a": a, "b": b, "mention": ""} for a, b in {(name, surface), (surface, name), (surface, surface)}]
-        rows.append({"a": name, "b": name, "mention": json.dumps([row["doc_id"], start, end], ensure_ascii=False)})
+        rows += [{"a": a, "b": b, "mention": "", "role": ""} for a, b in {(name, surface), (surface, name), (surface, surface)}]
+        rows.append({"a": name, "b": name, "mention": json.dumps([doc_id, start, end], ensure_ascii=False), "role": ""})
+    for org_name, key, record in json.loads(row["roles"]):
+        if org_name:
+            rows.append({"a": org_name, "b": org_name, "mention": "", "role": json.dumps([key, record], ensure_ascii=False)})
     return rows
 
 
 def adjacency(group: dict) -> dict:
     """Group-by step (one node): its neighbours, itself included, its first label (the
-    smallest of them) and its mentions (JSON lists)."""
+    smallest of them), its mentions and roles (JSON lists) and whether it is the name of
+    an organisation (not only the organisation name a role gives)."""
     neighbours = sorted({str(b) for b in group["b"]})
     mentions = [json.loads(str(m)) for m in group["mention"] if m]
+    roles = [json.loads(str(r)) for r in group["role"] if r]
     return {"node": [group["a"][0]], "neighbours": [json.dumps(neighbours, ensure_ascii=False)],
-            "label": [neighbours[0]], "changed": [True], "mentions": [json.dumps(mentions, ensure_ascii=False)]}
+            "label": [neighbours[0]], "changed": [True], "mentions": [json.dumps(mentions, ensure_ascii=False)],
+            "roles": [json.dumps(roles, ensure_ascii=False)], "organisation": [not all(group["role"])]}
+
+
+# what a node carries from round to round, and the empty cargo of the label it offers others
+EMPTY_CARGO = {"neighbours": "", "mentions": "", "roles": "", "organisation": False}
+NODE_CARGO = list(EMPTY_CARGO)
 
 
 def offer_label(row: dict) -> list[dict]:
     """flat_map step of a propagation round: the node's label offered to each neighbour
-    (itself included, which carries its neighbours and mentions on to the next round)."""
+    (itself included, which carries the node's cargo on to the next round)."""
     own = row["node"]
-    return [{"node": n, "label": row["label"], "neighbours": row["neighbours"] if n == own else "",
-             "mentions": row["mentions"] if n == own else ""} for n in json.loads(row["neighbours"])]
-
-
-def tagged(ds, key: str, side: int):
-    """The rows of one side of :func:`join_on` as (key, side, row as JSON): both sides in
-    one schema, so that they can be unioned."""
-    def tag(batch: pa.Table) -> pa.Table:
-        rows = [json.dumps(row, ensure_ascii=False) for row in batch.to_pylist()]
-        return pa.table({"key": batch[key], "side": pa.array([side] * batch.num_rows, pa.int8()),
-                         "row": pa.array(rows, pa.string())})
-
-    return ds.map_batches(tag, batch_format="pyarrow")
-
-
-def pair_up(columns: list[str], fill: dict | None) -> Callable[[dict], dict]:
-    """Group-by step of :func:`join_on`: each left row with each right row of its key
-    (merged, right wins), or with ``fill`` when it has none and ``fill`` is given."""
-
-    def pairs(group: dict) -> dict:
-        rows = [(int(side), json.loads(row)) for side, row in zip(group["side"], group["row"])]
-        left = [row for side, row in rows if side == 0]
-        right = [row for side, row in rows if side == 1] or ([fill] if fill is not None else [])
-        merged = [{**l, **r} for l in left for r in right]
-        return {column: [m[column] for m in merged] for column in columns}
-
-    return pairs
-
-
-def join_on(left, right, *, on: str, right_on: str, columns: list[str], partitions: int, fill: dict | None = None):
-    """Join two datasets on a key by grouping their union on it. Ray's own
-    ``Dataset.join`` runs a hash shuffle in aggregator actors, which costs tens of seconds
-    per join on a small machine; a group-by runs as a sort-based shuffle in tasks."""
-    both = tagged(left, on, 0).union(tagged(right, right_on, 1))
-    return both.groupby("key", num_partitions=partitions).map_groups(pair_up(columns, fill))
+    return [{"node": n, "label": row["label"], **{c: row[c] if n == own else EMPTY_CARGO[c] for c in NODE_CARGO}}
+            for n in json.loads(row["neighbours"])]
 
 
 def relabel(group: dict) -> dict:
     """Group-by step (one node): the smallest label on offer, and whether it is new. The
-    node's own label, neighbours and mentions come through its self link."""
+    node's own label and cargo come through its self link."""
     own = next(i for i, neighbours in enumerate(group["neighbours"]) if neighbours)
     new = min(str(label) for label in group["label"])
-    return {"node": [group["node"][0]], "neighbours": [group["neighbours"][own]], "label": [new],
-            "changed": [new != group["label"][own]], "mentions": [group["mentions"][own]]}
+    return {"node": [group["node"][0]], "label": [new], "changed": [new != group["label"][own]],
+            **{c: [group[c][own]] for c in NODE_CARGO}}
 
 
 def connected_labels(graph, partitions: int):
-    """(node, label, mentions) with label the smallest node of its connected component,
-    by min-label propagation over the rows of :func:`org_links`: each round, every node
+    """(node, label, cargo) with label the smallest node of its connected component, by
+    min-label propagation over the rows of :func:`org_links`: each round, every node
     offers its label to its neighbours and takes the smallest on offer, until no label
     changes (as many rounds as the widest component is long). Each node carries its
-    neighbours and mentions, so a round is one shuffle."""
+    neighbours, mentions and roles, so a round is one shuffle."""
     state = graph.groupby("a", num_partitions=partitions).map_groups(adjacency).materialize()
     while state.filter(expr=col("changed") == True).count():  # noqa: E712 (an expression)
         state = state.flat_map(offer_label).groupby("node", num_partitions=partitions).map_groups(relabel).materialize()
-    return state.select_columns(["node", "label", "mentions"])
+    return state.select_columns(["node", "label", *NODE_CARGO])
 
 
-def organisation_group(group: dict) -> dict:
-    """Group-by step (one connected component): the organisation record and its names."""
-    names = {str(n) for n in group["node"]}
-    mentions = [{"doc_id": doc_id, "start": start, "end": end}
-                for text in group["mentions"] for doc_id, start, end in json.loads(str(text))]
-    record = organisation_record(names, mentions)
-    return {"name": [record["name"]], "id": [record["id"]], "names": [json.dumps(sorted(names), ensure_ascii=False)],
-            "row": [json.dumps(record, ensure_ascii=False)]}
+def organisation_group(group: dict, *, fmt: str) -> dict:
+    """Group-by step (one connected component): its rows of the organisations and roles
+    tables. A component with no organisation name is one name that only roles gave:
+    those roles have no organisation, as in the local engine."""
+    names = {str(n) for n, is_name in zip(group["node"], group["organisation"]) if is_name}
+    roles = [(key, record) for text in group["roles"] for key, record in json.loads(str(text))]
+    org_id, rows = None, {"table": [], "key": [], "item": []}
+    if names:
+        mentions = [{"doc_id": doc_id, "start": start, "end": end}
+                    for text in group["mentions"] for doc_id, start, end in json.loads(str(text))]
+        record = organisation_record(names, mentions)
+        org_id = record["id"]
+        rows = table_items("organisations", fmt, [(sort_key(record["name"], org_id), record)])
+    for _, record in roles:
+        record["organisation"] = org_id
+    return {column: rows[column] + values for column, values in table_items("roles", fmt, roles).items()}
 
 
-def organisations(accepted, partitions: int):
-    """Organisation records (columns name, id, names, row), or None if there are none."""
-    components = connected_labels(accepted.flat_map(org_links), partitions)
-    if components.count() == 0:
-        return None
-    return components.groupby("label", num_partitions=partitions).map_groups(organisation_group).materialize()
-
-
-def role_rows(row: dict) -> list[dict]:
-    """flat_map step: a document's roles, organisation ids still to be filled in."""
-    return [{"doc_id": row["doc_id"], "idx": i, "org_name": org_name, "row": json.dumps(record, ensure_ascii=False)}
-            for i, (org_name, record) in enumerate(json.loads(row["roles"]))]
-
-
-def with_org_ids(batch):
-    """map_batches step: role rows with the organisation id of the join in the record."""
-    rows = []
-    for text, org_id in zip(batch["row"].to_pylist(), batch["org_id"].to_pylist()):
-        record = json.loads(text)
-        record["organisation"] = org_id or None
-        rows.append(json.dumps(record, ensure_ascii=False))
-    return pa.table({"doc_id": batch["doc_id"], "idx": batch["idx"], "row": pa.array(rows, pa.string())})
-
-
-def roles(accepted, orgs, partitions: int):
-    rows = accepted.flat_map(role_rows)  # read twice below, in one execution
-    if orgs is None:
-        return rows.select_columns(["doc_id", "idx", "row"])
-    names = orgs.flat_map(lambda r: [{"org_name": n, "org_id": r["id"]} for n in json.loads(r["names"])])
-    columns = ["doc_id", "idx", "row", "org_id"]
-    # roles without an organisation stay out of the join (they would all share one key)
-    linked = join_on(rows.filter(expr=col("org_name") != ""), names, on="org_name", right_on="org_name",
-                     columns=columns, partitions=partitions, fill={"org_id": ""})
-    unlinked = rows.filter(expr=col("org_name") == "").select_columns(["doc_id", "idx", "row"])
-    return linked.map_batches(with_org_ids, batch_format="pyarrow").union(unlinked)
+def unlinked_roles(row: dict, *, fmt: str) -> list[dict]:
+    """flat_map step: a document's roles that name no organisation, as table rows."""
+    keyed = [(key, record) for org_name, key, record in json.loads(row["roles"]) if not org_name]
+    items = table_items("roles", fmt, keyed)
+    return [dict(zip(items, values)) for values in zip(*items.values())]
 
 
 def write_sorted(parts: list, out_dir: Path, fmt: str) -> dict[str, int]:
@@ -433,25 +389,23 @@ def write_tables(accepted, out_dir: Path, fmt: str, partitions: int) -> dict[str
     chain of small Ray executions, mostly waiting, and the two chains' waits overlap."""
     if accepted is None:
         return write_sorted([], out_dir, fmt)
-    people = accepted.flat_map(person_mentions).groupby("name", num_partitions=partitions).map_groups(person_group)
-    direct = accepted.flat_map(document_items).union(rows_of_table(people, "people", ["name"], fmt))
+    people = accepted.flat_map(person_mentions).groupby("name", num_partitions=partitions).map_groups(
+        person_group, fn_kwargs={"fmt": fmt})
+    direct = accepted.flat_map(document_items).union(people)
     with ThreadPoolExecutor(max_workers=1) as thread:
         linked = thread.submit(linked_tables, accepted, fmt, partitions)
         return write_sorted([direct.sort(["table", "key"]), linked], out_dir, fmt)
 
 
 def linked_tables(accepted, fmt: str, partitions: int):
-    """The organisations and roles tables as one dataset of :func:`table_rows` rows,
+    """The organisations and roles tables as one dataset of (table, key, item) rows,
     sorted and materialised."""
-    orgs = organisations(accepted, partitions)
-    parts = [rows_of_table(roles(accepted, orgs, partitions), "roles", ["doc_id", "idx"], fmt)]
-    if orgs is not None:
-        parts.append(rows_of_table(orgs, "organisations", ["name", "id"], fmt))
-    return parts[0].union(*parts[1:]).sort(["table", "key"]).materialize()
-
-
-def rows_of_table(ds, table: str, keys: list[str], fmt: str):
-    return ds.map_batches(table_rows, fn_kwargs={"table": table, "keys": keys, "fmt": fmt}, batch_format="pyarrow")
+    components = connected_labels(accepted.flat_map(org_links), partitions)
+    rows = accepted.flat_map(unlinked_roles, fn_kwargs={"fmt": fmt})
+    if components.count():
+        rows = rows.union(components.groupby("label", num_partitions=partitions).map_groups(
+            organisation_group, fn_kwargs={"fmt": fmt}))
+    return rows.sort(["table", "key"]).materialize()
 
 
 def run_record(model, result, counts: dict[str, int]) -> dict:
