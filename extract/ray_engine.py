@@ -9,9 +9,10 @@ parse a whole result again. The cross-document steps are Ray operations on the
 cluster, not loops on the driver: documents that repeat an id are found in a group-by,
 people are merged by name with a group-by, organisations that share a name or an alias
 are merged by connected components (min-label propagation, one shuffle a round), and
-roles get their organisation ids from a join. The tables are sorted on the cluster,
-organisations and roles in a thread of their own while the others are written; the
-driver only streams the sorted items into the output files batch by batch.
+roles, carried through the rounds with their organisation's name, take its id in the
+component's group step. The tables are sorted on the cluster, organisations and roles
+in a thread of their own while the others are written; the driver only streams the
+sorted items into the output files batch by batch.
 Records are built by the same functions as the local engine (:mod:`extract.write`), and
 the output is the same, byte for byte.
 
@@ -182,11 +183,13 @@ def org_links(row: dict) -> list[dict]:
     and a role to the component of its organisation's name, whose id it takes."""
     doc_id, rows = row["doc_id"], []
     for name, surface, start, end in json.loads(row["organisations"]):
-        rows += [{"a": a, "b": b, "mention": "", "role": ""} for a, b in {(name, surface), (surface, name), (surface, surface)}]
+        links = {(name, surface), (surface, name), (surface, surface)}
+        rows += [{"a": a, "b": b, "mention": "", "role": ""} for a, b in links]
         rows.append({"a": name, "b": name, "mention": json.dumps([doc_id, start, end], ensure_ascii=False), "role": ""})
     for org_name, key, record in json.loads(row["roles"]):
         if org_name:
-            rows.append({"a": org_name, "b": org_name, "mention": "", "role": json.dumps([key, record], ensure_ascii=False)})
+            role = json.dumps([key, record], ensure_ascii=False)
+            rows.append({"a": org_name, "b": org_name, "mention": "", "role": role})
     return rows
 
 
@@ -262,7 +265,7 @@ def unlinked_roles(row: dict, *, fmt: str) -> list[dict]:
 
 
 def write_sorted(parts: list, out_dir: Path, fmt: str) -> dict[str, int]:
-    """Stream the items of ``parts`` (datasets of :func:`table_rows` rows sorted on
+    """Stream the items of ``parts`` (datasets of (table, key, item) rows sorted on
     (table, key), or futures of them; a table's rows all in one part) into the table
     files, part by part; {table: rows written}."""
     sinks = {name: TableSink(out_dir, name, fmt, streamed=True) for name in TABLES}
