@@ -291,7 +291,8 @@ def connect(workers: int, quiet: bool) -> bool:
 
     if ray.is_initialized():
         return False
-    settings = {"include_dashboard": False, "log_to_driver": not quiet, "logging_level": logging.WARNING}
+    settings = {"include_dashboard": False, "log_to_driver": not quiet,
+                "logging_level": logging.ERROR if quiet else logging.WARNING}
     if os.environ.get("RAY_ADDRESS"):
         ray.init(**settings)
     else:
@@ -314,6 +315,7 @@ def warm_task_worker() -> None:
 def configure_data(quiet: bool, partitions: int) -> None:
     from ray.data import DataContext
     from ray.data.context import ShuffleStrategy
+    from ray.util.debug import log_once
 
     context = DataContext.get_current()
     context.execution_options.preserve_order = True  # tables stream out in sorted order
@@ -323,6 +325,12 @@ def configure_data(quiet: bool, partitions: int) -> None:
     context.shuffle_strategy = ShuffleStrategy.SORT_SHUFFLE_PULL_BASED
     context.min_parallelism = partitions
     context.enable_progress_bars = not quiet and not os.environ.get("CI")
+    if quiet:  # Ray Data logs every execution's plan and end, and notices, on stderr
+        logging.getLogger("ray.data").setLevel(logging.ERROR)
+    # The organisations' chain starts its executions while the other tables' tasks hold
+    # every CPU; Ray Data's warning that the job "will hang" is false there (the CPUs
+    # come free), so its one showing is spent here.
+    log_once("cpu_warning")
 
 
 def run(

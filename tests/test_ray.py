@@ -99,3 +99,26 @@ def test_sort_key_sorts_as_the_tuple(rows):
     # the tables are sorted on one string column; it must order rows as the local
     # engine's tuple sort does, prefixes and NUL characters included
     assert sorted(rows, key=lambda row: sort_key(*row)) == sorted(rows)
+
+
+def test_quiet_ray_run_keeps_ray_datas_logs_off_stderr(tmp_path):
+    """``--quiet`` on the Ray engine: no execution plans, progress notices or the false
+    "will hang" warning of the concurrent table chains on stderr (a run of its own, as
+    the logging is set up when Ray starts)."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for path in sorted(SEEDS.iterdir())[:2]:
+        shutil.copy(path, folder / path.name)
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "CI")}
+    done = subprocess.run([sys.executable, "-m", "extract", "run", str(folder), "--out", str(tmp_path / "out"),
+                           "--engine", "ray", "--workers", "2", "--quiet"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "run.json").exists()
+    noise = [line for line in done.stderr.splitlines()
+             if "streaming_executor" in line or "will hang" in line or "Progress bars" in line]
+    assert noise == []
