@@ -162,6 +162,7 @@ def table_items(table: str, fmt: str, keyed: list[tuple[str, dict]]) -> dict[str
 
 
 def person_mentions(row: dict) -> list[dict]:
+    """flat_map step: a document's people as (name, doc_id, start, end) rows."""
     return [{"name": name, "doc_id": row["doc_id"], "start": start, "end": end}
             for name, start, end in json.loads(row["people"])]
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, strategies as st
@@ -105,10 +108,6 @@ def test_quiet_ray_run_keeps_ray_datas_logs_off_stderr(tmp_path):
     """``--quiet`` on the Ray engine: no execution plans, progress notices or the false
     "will hang" warning of the concurrent table chains on stderr (a run of its own, as
     the logging is set up when Ray starts)."""
-    import os
-    import subprocess
-    import sys
-
     folder = tmp_path / "pages"
     folder.mkdir()
     for path in sorted(SEEDS.iterdir())[:2]:
