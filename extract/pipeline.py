@@ -262,6 +262,11 @@ def run(
     return result
 
 
+def duplicate_reason(doc_id: str, first_sources: dict[str, str]) -> str:
+    """Why a document is refused: an earlier document (input order) has its id."""
+    return f"duplicate document id {doc_id!r} (also {first_sources[doc_id]})"
+
+
 def accept(outcome: dict, result: RunResult, builder: DatasetBuilder, seen: dict[str, str]) -> None:
     if "failure" in outcome:
         log.debug("%s: %s", outcome["failure"]["source"], outcome["failure"]["reason"])
@@ -269,8 +274,7 @@ def accept(outcome: dict, result: RunResult, builder: DatasetBuilder, seen: dict
         return
     document = outcome["result"]["document"]
     if document["id"] in seen:
-        reason = f"duplicate document id {document['id']!r} (also {seen[document['id']]})"
-        result.failures.append({"source": document["source"], "reason": reason})
+        result.failures.append({"source": document["source"], "reason": duplicate_reason(document["id"], seen)})
         return
     seen[document["id"]] = document["source"]
     result.documents += 1

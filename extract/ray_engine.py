@@ -6,11 +6,12 @@ model once. Each actor also builds its documents' own records (documents, metric
 dates, roles without organisation ids), validated and serialised, and the small lists
 the cross-document steps need (people, organisations), so the steps after it never
 parse a whole result again. The cross-document steps are Ray operations on the
-cluster, not loops on the driver: documents that repeat an id are found in a group-by,
-people are merged by name with a group-by, organisations that share a name or an alias
-are merged by connected components (min-label propagation, one shuffle a round), and
-roles, carried through the rounds with their organisation's name, take its id in the
-component's group step. The tables are sorted on the cluster, organisations and roles
+cluster, not loops on the driver: documents that repeat an id are found by a count by
+id, people are merged by name with a group-by, organisations that share a name or an
+alias are merged by connected components (min-label propagation, one shuffle a round),
+and roles, carried through the rounds with their organisation's name, take its id in the
+component's group step. Steps that turn documents into rows work on whole blocks, and
+the group-by steps cut a sorted block into its groups in one pass (:func:`grouped`). The tables are sorted on the cluster, organisations and roles
 in a thread of their own while the others are written; the driver only streams the
 sorted items into the output files batch by batch.
 Records are built by the same functions as the local engine (:mod:`extract.write`), and
@@ -116,27 +117,42 @@ def partition_count(ds, workers: int) -> int:
     return max(1, workers, -(-(ds.size_bytes() or 0) // target))
 
 
-def repeated_ids(outcomes, partitions: int):
-    """The summary columns of the outcomes, grouped by document id, with every document
-    that repeats an earlier document's id refused (its reason set). Only these narrow
-    columns are shuffled; the records stay where the actors left them."""
-    return outcomes.select_columns(SUMMARY_COLUMNS).groupby("doc_id", num_partitions=partitions).map_groups(
-        later_of_each_id, batch_format="pyarrow")
+def repeated_ids(outcomes) -> dict[str, int]:
+    """{document id: input order of the first document with it}, for the ids that more
+    than one document has (a crawl's copies of a page): a count by id on the cluster,
+    of which only the repeated ids come back. The documents that failed before they had
+    an id share the empty id and are left out."""
+    from ray.data.aggregate import Count, Min
+
+    ids = outcomes.select_columns(["doc_id", "order"]).filter(expr=col("doc_id") != "")
+    counts = ids.groupby("doc_id").aggregate(Count(alias_name="documents"), Min("order", alias_name="first"))
+    return {row["doc_id"]: row["first"] for row in counts.filter(expr=col("documents") > 1).iter_rows()}
 
 
-def later_of_each_id(group: pa.Table) -> pa.Table:
-    """Group-by step (one document id): the first document in input order is kept, as in
-    the local engine; the others get the reason they are refused. The documents that
-    failed before they had an id share the empty id and pass unchanged."""
-    doc_id = group["doc_id"][0].as_py()
-    if group.num_rows == 1 or not doc_id:
-        return group
-    orders = group["order"].to_pylist()
-    first = orders.index(min(orders))
-    also = group["source"][first].as_py()
-    reasons = [reason if i == first else f"duplicate document id {doc_id!r} (also {also})"
-               for i, reason in enumerate(group["reason"].to_pylist())]
-    return group.set_column(group.schema.get_field_index("reason"), "reason", pa.array(reasons, pa.string()))
+def grouped(ds, key: str, fn, **fn_kwargs):
+    """``ds.groupby(key).map_groups(fn, fn_kwargs=...)`` with the groups cut in one pass
+    over each sorted block: ``fn`` takes a group as {column: list} and returns its rows
+    as {column: list}. Ray's map_groups makes a block of each group, about half a
+    millisecond apiece, which a run of a million documents would spend per document,
+    name and organisation. A sort puts all rows of a key in one block, as map_groups
+    relies on too."""
+    return ds.sort(key).map_batches(apply_to_groups, batch_size=None, batch_format="pyarrow",
+                                    fn_kwargs={"key": key, "fn": fn, "fn_kwargs": fn_kwargs})
+
+
+def apply_to_groups(block: pa.Table, *, key: str, fn, fn_kwargs: dict):
+    """map_batches step of :func:`grouped`: ``fn`` over each run of equal keys of a
+    sorted block, its rows gathered into one table (none for an empty block)."""
+    columns = block.to_pydict()
+    keys, out, start = columns[key], {}, 0
+    for end in range(1, len(keys) + 1):
+        if end == len(keys) or keys[end] != keys[start]:
+            rows = fn({name: values[start:end] for name, values in columns.items()}, **fn_kwargs)
+            for name, values in rows.items():
+                out.setdefault(name, []).extend(values)
+            start = end
+    if out:
+        yield pa.table(out)
 
 
 def sort_key(*parts) -> str:
@@ -147,9 +163,20 @@ def sort_key(*parts) -> str:
                          for part in parts)
 
 
-def document_items(row: dict) -> list[dict]:
-    """flat_map step: a document's rows of the documents, metrics and dates tables."""
-    return [{"table": table, "key": key, "item": item} for table, key, item in json.loads(row["items"])]
+def per_block(ds, fn, **fn_kwargs):
+    """``fn`` over each block of ``ds`` as a pyarrow table: a step that gathers a block's
+    rows by name, or builds its output as columns, where a flat_map would build a dict
+    per output row (a 20 MB corpus: 141,000 rows of the organisations' graph)."""
+    return ds.map_batches(fn, batch_size=None, batch_format="pyarrow", fn_kwargs=fn_kwargs)
+
+
+ITEMS = pa.schema([("table", pa.string()), ("key", pa.string()), ("item", pa.string())])
+
+
+def document_items(block: pa.Table) -> pa.Table:
+    """Per-block step: the documents' rows of the documents, metrics and dates tables."""
+    rows = [row for text in block.column("items").to_pylist() for row in json.loads(text)]
+    return pa.table([[row[i] for row in rows] for i in range(3)], schema=ITEMS)
 
 
 def table_items(table: str, fmt: str, keyed: list[tuple[str, dict]]) -> dict[str, list]:
@@ -161,49 +188,66 @@ def table_items(table: str, fmt: str, keyed: list[tuple[str, dict]]) -> dict[str
     return {"table": [table] * len(keyed), "key": [key for key, _ in keyed], "item": items}
 
 
-def person_mentions(row: dict) -> list[dict]:
-    """flat_map step: a document's people as (name, doc_id, start, end) rows."""
-    return [{"name": name, "doc_id": row["doc_id"], "start": start, "end": end}
-            for name, start, end in json.loads(row["people"])]
+def by_name(pairs) -> dict[str, str]:
+    """{name: JSON list of its values} of (name, value) pairs, in first-seen order."""
+    lists: dict[str, list] = {}
+    for name, value in pairs:
+        lists.setdefault(name, []).append(value)
+    return {name: json.dumps(values, ensure_ascii=False) for name, values in lists.items()}
+
+
+def person_mentions(block: pa.Table) -> pa.Table:
+    """Per-block step: the block's people as (name, mentions) rows, one per name, its
+    mentions a JSON list of (doc_id, start, end)."""
+    mentions = by_name((name, [doc_id, start, end])
+                       for doc_id, text in zip(block.column("doc_id").to_pylist(), block.column("people").to_pylist())
+                       for name, start, end in json.loads(text))
+    return pa.table({"name": pa.array(list(mentions), pa.string()), "mentions": pa.array(list(mentions.values()), pa.string())})
 
 
 def person_group(group: dict, *, fmt: str) -> dict:
     """Group-by step (one name): the person's row of the people table."""
-    mentions = [{"doc_id": str(d), "start": int(s), "end": int(e)}
-                for d, s, e in zip(group["doc_id"], group["start"], group["end"])]
-    name = str(group["name"][0])
+    mentions = [{"doc_id": doc_id, "start": start, "end": end}
+                for text in group["mentions"] for doc_id, start, end in json.loads(text)]
+    name = group["name"][0]
     return table_items("people", fmt, [(sort_key(name), person_record(name, mentions))])
 
 
-def org_links(row: dict) -> list[dict]:
-    """flat_map step: a document's organisations and roles as rows (a, b, mention, role)
-    of the graph of names: both directions of each name-alias link and a self link for
-    each name, so that a node's new label is the minimum over itself and its neighbours.
-    Mentions and roles ride on a self link of the name they were found under: a mention
-    belongs to the component of its name (not of its surface), as in the local engine,
-    and a role to the component of its organisation's name, whose id it takes."""
-    doc_id, rows = row["doc_id"], []
-    for name, surface, start, end in json.loads(row["organisations"]):
-        links = {(name, surface), (surface, name), (surface, surface)}
-        rows += [{"a": a, "b": b, "mention": "", "role": ""} for a, b in links]
-        rows.append({"a": name, "b": name, "mention": json.dumps([doc_id, start, end], ensure_ascii=False), "role": ""})
-    for org_name, key, record in json.loads(row["roles"]):
-        if org_name:
-            role = json.dumps([key, record], ensure_ascii=False)
-            rows.append({"a": org_name, "b": org_name, "mention": "", "role": role})
-    return rows
+GRAPH = pa.schema([("a", pa.string()), ("b", pa.string()), ("mentions", pa.string()), ("roles", pa.string())])
+
+
+def org_links(block: pa.Table) -> pa.Table:
+    """Per-block step: the block's organisations and roles as rows (a, b, mentions,
+    roles) of the graph of names: both directions of each name-alias link and a self
+    link of each name and alias, once per block, so that a node's new label is the
+    minimum over itself and its neighbours. A name's mentions (JSON list of (doc_id,
+    start, end)) ride on its self link: a mention belongs to the component of the name
+    it was found under (not of its surface), as in the local engine. Roles (JSON list of
+    (sort key, record)) ride on a row of their own with their organisation's name, whose
+    component's id they take; only role rows have roles."""
+    links, mentions, roles = {}, [], []
+    columns = (block.column(name).to_pylist() for name in ("doc_id", "organisations", "roles"))
+    for doc_id, organisations, doc_roles in zip(*columns):
+        for name, surface, start, end in json.loads(organisations):
+            links.update(dict.fromkeys([(name, name), (name, surface), (surface, name), (surface, surface)]))
+            mentions.append((name, [doc_id, start, end]))
+        roles += [(org_name, [key, record]) for org_name, key, record in json.loads(doc_roles) if org_name]
+    mention_lists = by_name(mentions)
+    rows = [(a, b, mention_lists.get(a, "[]") if a == b else "[]", "[]") for a, b in links]
+    rows += [(name, name, "[]", role_list) for name, role_list in by_name(roles).items()]
+    return pa.table([[row[i] for row in rows] for i in range(4)], schema=GRAPH)
 
 
 def adjacency(group: dict) -> dict:
     """Group-by step (one node): its neighbours, itself included, its first label (the
     smallest of them), its mentions and roles (JSON lists) and whether it is the name of
     an organisation (not only the organisation name a role gives)."""
-    neighbours = sorted({str(b) for b in group["b"]})
-    mentions = [json.loads(str(m)) for m in group["mention"] if m]
-    roles = [json.loads(str(r)) for r in group["role"] if r]
+    neighbours = sorted(set(group["b"]))
+    mentions = [mention for text in group["mentions"] for mention in json.loads(text)]
+    roles = [role for text in group["roles"] for role in json.loads(text)]
     return {"node": [group["a"][0]], "neighbours": [json.dumps(neighbours, ensure_ascii=False)],
             "label": [neighbours[0]], "changed": [True], "mentions": [json.dumps(mentions, ensure_ascii=False)],
-            "roles": [json.dumps(roles, ensure_ascii=False)], "organisation": [not all(group["role"])]}
+            "roles": [json.dumps(roles, ensure_ascii=False)], "organisation": ["[]" in group["roles"]]}
 
 
 # what a node carries from round to round, and the empty cargo of the label it offers others
@@ -223,20 +267,20 @@ def relabel(group: dict) -> dict:
     """Group-by step (one node): the smallest label on offer, and whether it is new. The
     node's own label and cargo come through its self link."""
     own = next(i for i, neighbours in enumerate(group["neighbours"]) if neighbours)
-    new = min(str(label) for label in group["label"])
+    new = min(group["label"])
     return {"node": [group["node"][0]], "label": [new], "changed": [new != group["label"][own]],
             **{c: [group[c][own]] for c in NODE_CARGO}}
 
 
-def connected_labels(graph, partitions: int):
+def connected_labels(graph):
     """(node, label, cargo) with label the smallest node of its connected component, by
     min-label propagation over the rows of :func:`org_links`: each round, every node
     offers its label to its neighbours and takes the smallest on offer, until no label
     changes (as many rounds as the widest component is long). Each node carries its
     neighbours, mentions and roles, so a round is one shuffle."""
-    state = graph.groupby("a", num_partitions=partitions).map_groups(adjacency).materialize()
+    state = grouped(graph, "a", adjacency).materialize()
     while state.filter(expr=col("changed") == True).count():  # noqa: E712 (an expression)
-        state = state.flat_map(offer_label).groupby("node", num_partitions=partitions).map_groups(relabel).materialize()
+        state = grouped(state.flat_map(offer_label), "node", relabel).materialize()
     return state.select_columns(["node", "label", *NODE_CARGO])
 
 
@@ -244,12 +288,12 @@ def organisation_group(group: dict, *, fmt: str) -> dict:
     """Group-by step (one connected component): its rows of the organisations and roles
     tables. A component with no organisation name is one name that only roles gave:
     those roles have no organisation, as in the local engine."""
-    names = {str(n) for n, is_name in zip(group["node"], group["organisation"]) if is_name}
-    roles = [(key, record) for text in group["roles"] for key, record in json.loads(str(text))]
+    names = {n for n, is_name in zip(group["node"], group["organisation"]) if is_name}
+    roles = [(key, record) for text in group["roles"] for key, record in json.loads(text)]
     org_id, rows = None, {"table": [], "key": [], "item": []}
     if names:
         mentions = [{"doc_id": doc_id, "start": start, "end": end}
-                    for text in group["mentions"] for doc_id, start, end in json.loads(str(text))]
+                    for text in group["mentions"] for doc_id, start, end in json.loads(text)]
         record = organisation_record(names, mentions)
         org_id = record["id"]
         rows = table_items("organisations", fmt, [(sort_key(record["name"], org_id), record)])
@@ -258,11 +302,11 @@ def organisation_group(group: dict, *, fmt: str) -> dict:
     return {column: rows[column] + values for column, values in table_items("roles", fmt, roles).items()}
 
 
-def unlinked_roles(row: dict, *, fmt: str) -> list[dict]:
-    """flat_map step: a document's roles that name no organisation, as table rows."""
-    keyed = [(key, record) for org_name, key, record in json.loads(row["roles"]) if not org_name]
-    items = table_items("roles", fmt, keyed)
-    return [dict(zip(items, values)) for values in zip(*items.values())]
+def unlinked_roles(block: pa.Table, *, fmt: str) -> pa.Table:
+    """Per-block step: the block's roles that name no organisation, as table rows."""
+    keyed = [(key, record) for text in block.column("roles").to_pylist()
+             for org_name, key, record in json.loads(text) if not org_name]
+    return pa.table(table_items("roles", fmt, keyed), schema=ITEMS)
 
 
 def write_sorted(parts: list, out_dir: Path, fmt: str) -> dict[str, int]:
@@ -372,20 +416,11 @@ def run(
         partitions = partition_count(outcomes, workers)
         outcomes = outcomes.repartition(partitions).materialize()  # see partition_count
         log.info("ray: outcomes in %d blocks at %.1f s", partitions, time.perf_counter() - clock)
-        refused = []
-        for row in repeated_ids(outcomes, partitions).iter_rows():  # streamed; counts do not depend on order
-            result.timings.update(json.loads(row["timings"]))
-            if row["reason"]:
-                result.failures.append({"source": row["source"], "reason": row["reason"]})
-                if row["doc_id"]:  # a repeated id: its records are in the outcomes
-                    refused.append(row["order"])
-            else:
-                result.documents += 1
-                result.cached += int(row["cached"])
+        refused = tally(outcomes, result)
         # as long as the list of failures the run record keeps anyway
         accepted = outcomes.filter(expr=col("order").not_in(refused)) if refused else outcomes
         log.info("ray: duplicates dropped at %.1f s", time.perf_counter() - clock)
-        counts = write_tables(accepted if result.documents else None, out_dir, fmt, partitions)
+        counts = write_tables(accepted if result.documents else None, out_dir, fmt)
         log.info("ray: tables written at %.1f s", time.perf_counter() - clock)
         write_table(out_dir, RUN_RECORD, run_record(model, result, counts))
         return result
@@ -394,29 +429,53 @@ def run(
             ray.shutdown()
 
 
-def write_tables(accepted, out_dir: Path, fmt: str, partitions: int) -> dict[str, int]:
+def tally(outcomes, result) -> list[int]:
+    """Count the outcomes into the run's ``result`` (documents, cached, failures,
+    timings) from their summary columns, streamed to the driver; returns the input orders
+    of the documents refused because an earlier document has their id (their records are
+    still in the outcomes)."""
+    from .pipeline import duplicate_reason
+
+    firsts = repeated_ids(outcomes)
+    refused, first_sources = {}, {}
+    for row in outcomes.select_columns(SUMMARY_COLUMNS).iter_rows():  # counts do not depend on order
+        result.timings.update(json.loads(row["timings"]))
+        first = firsts.get(row["doc_id"])
+        if first is not None and row["order"] != first:
+            refused[row["order"]] = (row["source"], row["doc_id"])
+        elif row["reason"]:
+            result.failures.append({"source": row["source"], "reason": row["reason"]})
+        else:
+            if first is not None:
+                first_sources[row["doc_id"]] = row["source"]
+            result.documents += 1
+            result.cached += int(row["cached"])
+    result.failures += [{"source": source, "reason": duplicate_reason(doc_id, first_sources)}
+                        for source, doc_id in refused.values()]
+    return list(refused)
+
+
+def write_tables(accepted, out_dir: Path, fmt: str) -> dict[str, int]:
     """All tables sorted on the cluster and streamed to their files; {table: rows}.
     Organisations and roles (which need the organisations' ids) are built and sorted in a
     thread of their own while the other tables are sorted and written: each step is a
     chain of small Ray executions, mostly waiting, and the two chains' waits overlap."""
     if accepted is None:
         return write_sorted([], out_dir, fmt)
-    people = accepted.flat_map(person_mentions).groupby("name", num_partitions=partitions).map_groups(
-        person_group, fn_kwargs={"fmt": fmt})
-    direct = accepted.flat_map(document_items).union(people)
+    people = grouped(per_block(accepted, person_mentions), "name", person_group, fmt=fmt)
+    direct = per_block(accepted, document_items).union(people)
     with ThreadPoolExecutor(max_workers=1) as thread:
-        linked = thread.submit(linked_tables, accepted, fmt, partitions)
+        linked = thread.submit(linked_tables, accepted, fmt)
         return write_sorted([direct.sort(["table", "key"]), linked], out_dir, fmt)
 
 
-def linked_tables(accepted, fmt: str, partitions: int):
+def linked_tables(accepted, fmt: str):
     """The organisations and roles tables as one dataset of (table, key, item) rows,
     sorted and materialised."""
-    components = connected_labels(accepted.flat_map(org_links), partitions)
-    rows = accepted.flat_map(unlinked_roles, fn_kwargs={"fmt": fmt})
+    components = connected_labels(per_block(accepted, org_links))
+    rows = per_block(accepted, unlinked_roles, fmt=fmt)
     if components.count():
-        rows = rows.union(components.groupby("label", num_partitions=partitions).map_groups(
-            organisation_group, fn_kwargs={"fmt": fmt}))
+        rows = rows.union(grouped(components, "label", organisation_group, fmt=fmt))
     return rows.sort(["table", "key"]).materialize()
 
 

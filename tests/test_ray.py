@@ -79,7 +79,7 @@ def test_connected_labels_follow_a_chain_to_its_smallest_name(local_ray):
     every name of a component ends with the component's smallest name as its label, each
     mention stays with the name it was found under (not its surface), and a role with the
     name of its organisation, which is a node of its own when no organisation has it."""
-    from extract.ray_engine import configure_data, connected_labels, org_links
+    from extract.ray_engine import configure_data, connected_labels, org_links, per_block
 
     configure_data(quiet=True, partitions=2)
     links = [("e", "d"), ("d", "c"), ("c", "b"), ("b", "a"), ("y", "x"), ("z", "z")]
@@ -87,14 +87,44 @@ def test_connected_labels_follow_a_chain_to_its_smallest_name(local_ray):
                  for i, (name, surface) in enumerate(links)]
     documents.append({"doc_id": "doc9", "organisations": "[]",
                       "roles": json.dumps([["c", "k1", {"title": "t1"}], ["q", "k2", {"title": "t2"}], ["", "k3", {}]])})
-    graph = ray.data.from_items(documents).flat_map(org_links)
-    rows = {row["node"]: row for row in connected_labels(graph, partitions=2).iter_rows()}
+    graph = per_block(ray.data.from_items(documents), org_links)
+    rows = {row["node"]: row for row in connected_labels(graph).iter_rows()}
     assert {node: row["label"] for node, row in rows.items()} == {
         "a": "a", "b": "a", "c": "a", "d": "a", "e": "a", "x": "x", "y": "x", "z": "z", "q": "q"}
     assert json.loads(rows["e"]["mentions"]) == [["doc0", 0, 1]]
     assert json.loads(rows["a"]["mentions"]) == []  # only ever a surface
     assert json.loads(rows["c"]["roles"]) == [["k1", {"title": "t1"}]]
     assert rows["c"]["organisation"] and not rows["q"]["organisation"]
+
+
+@given(st.lists(st.tuples(st.sampled_from("abc中"), st.integers(0, 9))))
+def test_apply_to_groups_calls_the_step_once_per_run_of_a_key(rows):
+    """The group-by steps' own loop over a sorted block gives what a group-by of the rows gives."""
+    import pyarrow as pa
+    from extract.ray_engine import apply_to_groups
+
+    rows = sorted(rows)
+    block = pa.table({"key": [k for k, _ in rows], "value": [v for _, v in rows]}, schema=pa.schema(
+        [("key", pa.string()), ("value", pa.int64())]))
+
+    def summed(group):
+        assert len(set(group["key"])) == 1
+        return {"key": group["key"][:1], "total": [sum(group["value"])], "rows": [len(group["value"])]}
+
+    out = [table.to_pylist() for table in apply_to_groups(block, key="key", fn=summed, fn_kwargs={})]
+    expected = {}
+    for key, value in rows:
+        total, n = expected.get(key, (0, 0))
+        expected[key] = (total + value, n + 1)
+    assert out == ([[{"key": k, "total": t, "rows": n} for k, (t, n) in expected.items()]] if rows else [])
+
+
+def test_repeated_ids_name_the_first_document_of_each_repeated_id(local_ray):
+    from extract.ray_engine import repeated_ids
+
+    outcomes = ray.data.from_items([{"order": order, "doc_id": doc_id} for order, doc_id in enumerate(
+        ["b", "a", "", "b", "c", "", "b", "a"])], override_num_blocks=3)
+    assert repeated_ids(outcomes) == {"a": 1, "b": 0}  # "" is the id of the failed documents
 
 
 @given(st.lists(st.tuples(st.text(alphabet="ab\0中", max_size=4), st.integers(0, 10**6), st.text(max_size=3))))
