@@ -41,14 +41,18 @@ def build_corpus(folder: Path, megabytes: float) -> tuple[int, int]:
 def measure(corpus: Path, workers: int, model: str, engine: str = "pipeline") -> dict:
     """One run in a child process (so its peak RSS and its workers' are its own).
     ``engine`` is the module whose ``run`` is timed: pipeline (local) or ray_engine; the
-    Ray run includes starting and stopping the local Ray instance."""
+    Ray run includes starting and stopping the local Ray instance. Neither shows progress:
+    the local run is given no progress callback, and the Ray run is quiet, as ``extract
+    run`` makes it when stderr is not a terminal (else Ray Data would draw its progress
+    bars and log its plans into the captured stderr)."""
     out = Path(tempfile.mkdtemp(prefix="bench-out-"))
+    quiet = ", quiet=True" if engine == "ray_engine" else ""
     code = f"""
 import json, resource, sys, time
 from pathlib import Path
 from extract.{engine} import run
 start = time.perf_counter()
-result = run([Path({str(corpus)!r})], Path({str(out)!r}), {model!r}, workers={workers}, cache_dir=None)
+result = run([Path({str(corpus)!r})], Path({str(out)!r}), {model!r}, workers={workers}, cache_dir=None{quiet})
 seconds = time.perf_counter() - start
 print(json.dumps({{"seconds": seconds, "documents": result.documents,
     "timings": dict(result.timings),
