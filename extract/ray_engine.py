@@ -11,9 +11,10 @@ id, people are merged by name with a group-by, organisations that share a name o
 alias are merged by connected components (min-label propagation, one shuffle a round),
 and roles, carried through the rounds with their organisation's name, take its id in the
 component's group step. Steps that turn documents into rows work on whole blocks, and
-the group-by steps cut a sorted block into its groups in one pass (:func:`grouped`). The tables are sorted on the cluster, organisations and roles
-in a thread of their own while the others are written; the driver only streams the
-sorted items into the output files batch by batch.
+the group-by steps cut a sorted block into its groups in one pass (:func:`grouped`).
+The tables are sorted on the cluster, organisations and roles in a thread of their own
+while the others are written; the driver only streams the sorted items into the output
+files batch by batch.
 Records are built by the same functions as the local engine (:mod:`extract.write`), and
 the output is the same, byte for byte.
 
@@ -202,7 +203,8 @@ def person_mentions(block: pa.Table) -> pa.Table:
     mentions = by_name((name, [doc_id, start, end])
                        for doc_id, text in zip(block.column("doc_id").to_pylist(), block.column("people").to_pylist())
                        for name, start, end in json.loads(text))
-    return pa.table({"name": pa.array(list(mentions), pa.string()), "mentions": pa.array(list(mentions.values()), pa.string())})
+    return pa.table({"name": pa.array(list(mentions), pa.string()),
+                     "mentions": pa.array(list(mentions.values()), pa.string())})
 
 
 def person_group(group: dict, *, fmt: str) -> dict:
