@@ -174,10 +174,15 @@ def per_block(ds, fn, **fn_kwargs):
 ITEMS = pa.schema([("table", pa.string()), ("key", pa.string()), ("item", pa.string())])
 
 
+def rows_table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    """A table of ``schema`` from row tuples in its column order (typed even when empty)."""
+    return pa.table([[row[i] for row in rows] for i in range(len(schema))], schema=schema)
+
+
 def document_items(block: pa.Table) -> pa.Table:
     """Per-block step: the documents' rows of the documents, metrics and dates tables."""
     rows = [row for text in block.column("items").to_pylist() for row in json.loads(text)]
-    return pa.table([[row[i] for row in rows] for i in range(3)], schema=ITEMS)
+    return rows_table(rows, ITEMS)
 
 
 def table_items(table: str, fmt: str, keyed: list[tuple[str, dict]]) -> dict[str, list]:
@@ -197,14 +202,16 @@ def by_name(pairs) -> dict[str, str]:
     return {name: json.dumps(values, ensure_ascii=False) for name, values in lists.items()}
 
 
+NAMED_MENTIONS = pa.schema([("name", pa.string()), ("mentions", pa.string())])
+
+
 def person_mentions(block: pa.Table) -> pa.Table:
     """Per-block step: the block's people as (name, mentions) rows, one per name, its
     mentions a JSON list of (doc_id, start, end)."""
     mentions = by_name((name, [doc_id, start, end])
                        for doc_id, text in zip(block.column("doc_id").to_pylist(), block.column("people").to_pylist())
                        for name, start, end in json.loads(text))
-    return pa.table({"name": pa.array(list(mentions), pa.string()),
-                     "mentions": pa.array(list(mentions.values()), pa.string())})
+    return rows_table(list(mentions.items()), NAMED_MENTIONS)
 
 
 def person_group(group: dict, *, fmt: str) -> dict:
@@ -237,7 +244,7 @@ def org_links(block: pa.Table) -> pa.Table:
     mention_lists = by_name(mentions)
     rows = [(a, b, mention_lists.get(a, "[]") if a == b else "[]", "[]") for a, b in links]
     rows += [(name, name, "[]", role_list) for name, role_list in by_name(roles).items()]
-    return pa.table([[row[i] for row in rows] for i in range(4)], schema=GRAPH)
+    return rows_table(rows, GRAPH)
 
 
 def adjacency(group: dict) -> dict:
