@@ -122,6 +122,16 @@ class ExtractTokenizer(ChineseTokenizer):
         words, spaces = words_and_spaces(words, text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
+    def to_disk(self, path, **kwargs) -> None:
+        """As spaCy's, with the segmenter's weights compressed (spacy-pkuseg saves them
+        uncompressed; ``numpy.load`` reads either)."""
+        super().to_disk(path, **kwargs)
+        weights = Path(path) / "pkuseg_model" / "weights.npz"
+        if weights.exists():
+            with numpy.load(weights) as npz:
+                arrays = dict(npz)
+            numpy.savez_compressed(weights, **arrays)
+
     def _get_config(self) -> dict:
         return {**super()._get_config(), "split_scripts": self.split_scripts}
 

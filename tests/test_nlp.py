@@ -201,3 +201,27 @@ def test_rules_give_the_same_results_on_words_and_on_characters():
     for path in sorted(SEEDS.glob("*.txt")):
         page = clean(read_document(path))
         assert analyse(on_words, page) == analyse(on_chars, page), path.name
+
+
+def test_pruned_segmenter_keeps_strong_features_renumbered_and_rounds_to_half_precision(tmp_path):
+    import numpy
+    import srsly
+
+    from training.prune_segmenter import prune
+
+    # three features of two tags, then the 2x2 tag transitions
+    srsly.write_msgpack(tmp_path / "features.msgpack", {"feature_to_idx": {"a": 0, "b": 1, "c": 2}})
+    node = [[0.5, -0.1234567], [0.001, -0.002], [0.0, 2.7182818]]
+    edge = [0.1, 0.2, 0.3, 0.4]
+    numpy.savez(tmp_path / "weights.npz", sizes=numpy.array([2, 3]), w=numpy.array(sum(node, []) + edge))
+    report = prune(tmp_path, tmp_path / "out", threshold=0.05, half=True)
+
+    assert report["features_after"] == 2
+    assert srsly.read_msgpack(tmp_path / "out" / "features.msgpack")["feature_to_idx"] == {"a": 0, "c": 1}
+    with numpy.load(tmp_path / "out" / "weights.npz") as pruned:
+        assert list(pruned["sizes"]) == [2, 2]
+        w = pruned["w"]
+    assert w.dtype == numpy.float64  # what spacy-pkuseg's inference needs
+    expected = numpy.array(node[0] + node[2] + edge).astype(numpy.float16).astype(numpy.float64)
+    assert numpy.array_equal(w, expected)
+    assert w[1] != -0.1234567  # rounded

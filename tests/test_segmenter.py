@@ -52,3 +52,17 @@ def test_cut_gives_the_librarys_words_on_the_seed_pages(pkuseg):
         text = path.read_text(encoding="utf-8", errors="replace")
         for line in text.splitlines():
             assert cut(pkuseg, line) == pkuseg.cut(line), (path.name, line)
+
+
+def test_saved_segmenter_weights_are_compressed_and_give_the_same_words(tmp_path):
+    import zipfile
+
+    nlp = spacy.load(DEFAULT_MODEL)
+    nlp.tokenizer.to_disk(tmp_path / "tokenizer")
+    with zipfile.ZipFile(tmp_path / "tokenizer" / "pkuseg_model" / "weights.npz") as weights:
+        assert {member.compress_type for member in weights.infolist()} == {zipfile.ZIP_DEFLATED}
+    reloaded = spacy.load(DEFAULT_MODEL)
+    reloaded.tokenizer.from_disk(tmp_path / "tokenizer")
+    for path in sorted(SEEDS.glob("*")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert [t.text for t in reloaded.make_doc(text)] == [t.text for t in nlp.make_doc(text)], path.name
