@@ -5,8 +5,9 @@
 # usage: bash training/train.sh [CORPORA_DIR] [WORK_DIR]
 #   CORPORA_DIR  default ../shared/corpora (formats: see its README)
 #   WORK_DIR     default training/work (intermediate files; not committed)
-# Settings: SEG_ITER (pkuseg iterations, default 12), PRUNE (feature weight threshold,
-# default 0.05), NER_LEVEL (word, the shipped NER, or char: see below), NER_STEPS
+# Settings: SEG_ITER (pkuseg iterations, default 16), SEG_REG (the pkuseg trainer's
+# regularisation, the sigma of its Gaussian prior; default 2, the library's is 1), PRUNE (feature weight
+# threshold, default 0.05), NER_LEVEL (word, the shipped NER, or char: see below), NER_STEPS
 # (word-level NER steps, default 24000; it stops earlier when the development score
 # has not improved for 4000 steps).
 # NER_LEVEL=char trains the character-level NER instead (two stages, CHAR_STEPS and
@@ -18,7 +19,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPORA=${1:-../shared/corpora}
 WORK=${2:-training/work}
-SEG_ITER=${SEG_ITER:-12}
+SEG_ITER=${SEG_ITER:-16}
+SEG_REG=${SEG_REG:-2}
 PRUNE=${PRUNE:-0.05}
 NER_LEVEL=${NER_LEVEL:-word}
 NER_STEPS=${NER_STEPS:-24000}
@@ -31,12 +33,18 @@ mkdir -p "$WORK"
 echo "== 1. word segmentation data (dev = last 5% of pku_train)"
 python training/prepare_cws.py "$CORPORA/cws/pku_train.txt" "$WORK/cws"
 
-echo "== 2. pkuseg segmenter, $SEG_ITER iterations"
-python -c "import sys, spacy_pkuseg; spacy_pkuseg.train(sys.argv[1], sys.argv[2], sys.argv[3], train_iter=int(sys.argv[4]))" \
-  "$WORK/cws/cws_train.txt" "$WORK/cws/cws_dev.txt" "$WORK/pkuseg_full" "$SEG_ITER"
+# train_segmenter TRAIN_FILE OUTPUT: one pkuseg training run, scored on the development split
+# after each iteration (a held-out score only for the run that does not train on it)
+train_segmenter() {
+  python training/train_segmenter.py "$1" "$WORK/cws/cws_dev.txt" "$2" --iterations "$SEG_ITER" --reg "$SEG_REG"
+}
 
-echo "== 3. prune features below $PRUNE"
-python training/prune_segmenter.py "$WORK/pkuseg_full" "$WORK/pkuseg" --threshold "$PRUNE"
+echo "== 2. pkuseg segmenter, $SEG_ITER iterations: on the training split (its development F), then on all of pku_train"
+train_segmenter "$WORK/cws/cws_train.txt" "$WORK/pkuseg_split"
+train_segmenter "$CORPORA/cws/pku_train.txt" "$WORK/pkuseg_full"
+
+echo "== 3. prune features below $PRUNE, weights rounded to float16 precision"
+python training/prune_segmenter.py "$WORK/pkuseg_full" "$WORK/pkuseg" --threshold "$PRUNE" --half
 python training/build_tokenizer.py "$WORK/pkuseg" "$WORK/tokenizer" --user-dict none
 
 # train_ner CONFIG OUTPUT DATA_DIR STEPS [more spaCy overrides]: one spaCy NER training run
