@@ -6,10 +6,10 @@
 #   CORPORA_DIR  default ../shared/corpora (formats: see its README)
 #   WORK_DIR     default training/work (intermediate files; not committed)
 # Settings: SEG_ITER (pkuseg iterations, default 16), SEG_REG (the pkuseg trainer's
-# regularisation, the sigma of its Gaussian prior; default 2, the library's is 1), PRUNE (feature weight
-# threshold, default 0.05), NER_LEVEL (word, the shipped NER, or char: see below), NER_STEPS
-# (word-level NER steps, default 24000; it stops earlier when the development score
-# has not improved for 4000 steps).
+# regularisation, the sigma of its Gaussian prior; default 2, the library's is 1),
+# PRUNE (feature weight threshold, default 0.05), NER_LEVEL (word, the shipped NER, or
+# char: see below), NER_STEPS (word-level NER steps, default 24000; it stops earlier
+# when the development score has not improved for 4000 steps).
 # NER_LEVEL=char trains the character-level NER instead (two stages, CHAR_STEPS and
 # CHAR_STEPS_2, defaults 9000 and 10000) and installs it at CHAR_TARGET (default
 # training/work/zh_extract_char; use it with `extract run --model`); it scores higher
