@@ -17,7 +17,7 @@ def main() -> None:
     parser.add_argument("train", type=Path, help="segmented text, one sentence per line")
     parser.add_argument("dev", type=Path, help="segmented text the trainer scores after each iteration")
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--iterations", type=int, default=12)
+    parser.add_argument("--iterations", type=int, default=16)  # as train.sh
     parser.add_argument("--reg", type=float, default=config.reg)
     args = parser.parse_args()
     config.reg = args.reg
