@@ -225,3 +225,44 @@ def test_pruned_segmenter_keeps_strong_features_renumbered_and_rounds_to_half_pr
     expected = numpy.array(node[0] + node[2] + edge).astype(numpy.float16).astype(numpy.float64)
     assert numpy.array_equal(w, expected)
     assert w[1] != -0.1234567  # rounded
+
+
+def test_segmenter_training_saves_a_checkpoint_per_iteration(tmp_path, monkeypatch):
+    import numpy
+    import spacy_pkuseg
+    from spacy_pkuseg import trainer
+
+    from training.train_segmenter import save_checkpoints
+
+    monkeypatch.setattr(trainer.Trainer, "test", trainer.Trainer.test)  # undone after the test
+    sentences = ["我们 在 北京 工作", "他 在 上海 学习 中文", "北京 和 上海 都 是 城市", "我们 学习 工作"] * 5
+    train = tmp_path / "train.txt"
+    train.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    out = tmp_path / "model"
+    save_checkpoints(out, first=2)
+    spacy_pkuseg.train(str(train), str(train), str(out), train_iter=3)
+
+    assert sorted(p.name for p in out.glob("iteration-*")) == ["iteration-2", "iteration-3"]
+    weights = {}
+    for name in ["iteration-2", "iteration-3", "."]:
+        with numpy.load(out / name / "weights.npz") as saved:
+            weights[name] = saved["w"]
+    assert numpy.array_equal(weights["iteration-3"], weights["."])  # the last one is the final model
+    assert not numpy.array_equal(weights["iteration-2"], weights["."])
+    segmenter = spacy_pkuseg.pkuseg(model_name=str(out / "iteration-2"), user_dict=[])
+    assert segmenter.cut("我们在北京工作") == ["我们", "在", "北京", "工作"]
+
+
+def test_convention_conflicts_are_strings_one_corpus_labels_and_the_other_does_not():
+    from training.prepare_ner import convention_conflicts, unlabelled_occurrences
+
+    reference = [("十五大召开", [(0, 3, "ORG")])] * 3 + [("人大代表", [(0, 2, "ORG")]), ("人大会堂", []), ("人大路", [])]
+    other = [("十五大精神", []), ("人大常委会", []), ("十五大报告", [(0, 3, "ORG")]), ("在十五大上", [])] * 2
+    # 十五大: the reference labels all 3, the other 2 of its 6 (a third)
+    assert convention_conflicts(reference, other) == set()
+    assert convention_conflicts(reference, other, max_share=0.5) == {"十五大"}
+    # 人大: labelled once, in a third of the reference's occurrences
+    assert convention_conflicts(reference, other, min_labelled=1, max_share=0.5) == {"十五大"}
+    assert convention_conflicts(reference, other, min_labelled=1, min_share=0.3, max_share=0.5) == {"十五大", "人大"}
+    # occurrences inside an entity are not unlabelled ones
+    assert list(unlabelled_occurrences("在十五大上，十五大", [(6, 9, "ORG")], {"十五大", "五"}, 3)) == [(1, 4), (2, 3)]

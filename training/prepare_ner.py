@@ -7,11 +7,18 @@ and its tokens are marked missing (not "outside") so training is not taught a wr
 O. The development split is the last ``--dev-fraction`` of the *training* file.
 With ``--word-splits`` (a table from ``mine_word_splits.py``) the words in the table
 are cut first, as the pipeline's ``extract_word_splits`` component cuts them.
+
+With ``--follow-first``, the first training file's conventions win where the corpora
+disagree: a string the first file labels as an entity but a later file leaves
+unlabelled (MSRA labels 十五大 and 人大 as organisations, People's Daily never does) is
+marked missing where that later file leaves it unlabelled, so that training is not
+taught both answers (see ``convention_conflicts``).
 """
 from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -52,6 +59,45 @@ def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
+def unlabelled_occurrences(text: str, ents, strings: set[str], max_len: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each occurrence of one of ``strings`` in ``text`` that overlaps none
+    of the entities ``ents``."""
+    covered = [False] * len(text)
+    for start, end, _ in ents:
+        covered[start:end] = [True] * (end - start)
+    for start in range(len(text)):
+        for end in range(start + 1, min(len(text), start + max_len) + 1):
+            if covered[end - 1]:
+                break
+            if text[start:end] in strings:
+                yield start, end
+
+
+def label_counts(sentences, strings: set[str]) -> tuple[Counter, Counter]:
+    """How often each of ``strings`` is labelled exactly as an entity, and how often it
+    occurs outside any entity."""
+    labelled, unlabelled = Counter(), Counter()
+    max_len = max(map(len, strings), default=0)
+    for text, ents in sentences:
+        labelled.update(text[start:end] for start, end, _ in ents if text[start:end] in strings)
+        unlabelled.update(text[start:end] for start, end in unlabelled_occurrences(text, ents, strings, max_len))
+    return labelled, unlabelled
+
+
+def convention_conflicts(reference, other, *, min_labelled: int = 3, min_share: float = 0.5,
+                         max_share: float = 0.1) -> set[str]:
+    """Strings that the ``reference`` sentences label as entities (at least
+    ``min_labelled`` times, and in at least ``min_share`` of the occurrences outside other
+    entities) while the ``other`` sentences leave them unlabelled (at least once, and
+    labelled in at most ``max_share`` of such occurrences)."""
+    counts = Counter(text[start:end] for text, ents in reference for start, end, _ in ents)
+    candidates = {string for string, n in counts.items() if n >= min_labelled}
+    ref_labelled, ref_unlabelled = label_counts(reference, candidates)
+    candidates = {s for s in candidates if ref_labelled[s] >= min_share * (ref_labelled[s] + ref_unlabelled[s])}
+    labelled, unlabelled = label_counts(other, candidates)
+    return {s for s in candidates if unlabelled[s] and labelled[s] <= max_share * (labelled[s] + unlabelled[s])}
+
+
 def ner_tokens(nlp, texts: Iterable[str], splitter: WordSplitter | None = None) -> Iterator:
     """Docs of ``texts`` in the tokens the NER reads: full-width letters and digits mapped,
     segmented by the pipeline's tokenizer, and the words of ``splitter``'s table cut."""
@@ -59,9 +105,15 @@ def ner_tokens(nlp, texts: Iterable[str], splitter: WordSplitter | None = None) 
         yield splitter(doc) if splitter is not None else doc
 
 
-def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None):
-    for (_, ents), doc in zip(sentences, ner_tokens(nlp, (text for text, _ in sentences), splitter)):
+def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None, masked: set[str] = frozenset()):
+    """Docs with their entities; the tokens of an entity the tokens cannot express, and
+    the unlabelled occurrences of the ``masked`` strings, are marked missing."""
+    max_len = max(map(len, masked), default=0)
+    for (text, ents), doc in zip(sentences, ner_tokens(nlp, (text for text, _ in sentences), splitter)):
         spans, missing = [], []
+        for start, end in unlabelled_occurrences(text, ents, masked, max_len):
+            stats["masked"] += 1
+            missing.append(doc.char_span(start, end, alignment_mode="expand"))
         for start, end, label in ents:
             stats["entities"] += 1
             span = doc.char_span(start, end, label=label)
@@ -78,6 +130,10 @@ def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None):
         yield doc
 
 
+def write_strings(path: Path, strings: set[str]) -> None:
+    path.write_text("".join(f"{string}\n" for string in sorted(strings)), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("pipeline", type=Path, help="a pipeline folder whose tokenizer to use")
@@ -85,6 +141,8 @@ def main() -> None:
     parser.add_argument("--train", type=Path, action="append", required=True, help="BIO training file(s)")
     parser.add_argument("--dev-fraction", type=float, default=0.05)
     parser.add_argument("--word-splits", type=Path, help="a table of words to cut (mine_word_splits.py)")
+    parser.add_argument("--follow-first", action="store_true",
+                        help="where a later file leaves unlabelled a string the first labels, mark it missing")
     args = parser.parse_args()
     nlp = spacy.load(args.pipeline)
     splitter = None
@@ -94,13 +152,24 @@ def main() -> None:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     report = {}
     train_bin, dev_bin = DocBin(), DocBin()
+    first_train = None
     for path in args.train:
         sentences = list(read_bio(path))
         n_dev = int(len(sentences) * args.dev_fraction)
-        stats = {"entities": 0, "misaligned": 0}
-        for i, doc in enumerate(to_docs(nlp, sentences, stats, splitter)):
-            (dev_bin if i >= len(sentences) - n_dev else train_bin).add(doc)
+        train, dev = sentences[: len(sentences) - n_dev], sentences[len(sentences) - n_dev:]
+        masked = set()
+        if first_train is None:
+            first_train = train
+        elif args.follow_first:  # the training parts only: the development splits keep their corpus's labels
+            masked = convention_conflicts(first_train, train)
+            write_strings(args.out_dir / f"masked_{path.parent.name}.txt", masked)
+        stats = {"entities": 0, "misaligned": 0, "masked": 0}
+        for doc in to_docs(nlp, train, stats, splitter, masked):
+            train_bin.add(doc)
+        for doc in to_docs(nlp, dev, stats, splitter):
+            dev_bin.add(doc)
         stats["misaligned_rate"] = round(stats["misaligned"] / max(1, stats["entities"]), 4)
+        stats["masked_strings"] = len(masked)
         report[str(path)] = stats
         print(path, stats, flush=True)
     train_bin.to_disk(args.out_dir / "train.spacy")

@@ -2,14 +2,36 @@
 
 ``--reg`` is the trainer's regularisation: the sigma of the Gaussian prior on the
 weights (larger is weaker), which spacy-pkuseg's ``train`` does not take as an argument.
+``--checkpoint-from N`` also saves the model after each iteration from the Nth on, as
+``OUT_DIR/iteration-N/`` (a whole pkuseg model directory), so that a long run can be cut
+short or an earlier iteration chosen; the library only saves after the last one.
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
 import spacy_pkuseg
+from spacy_pkuseg import trainer
 from spacy_pkuseg.config import config
+
+
+def save_checkpoints(out_dir: Path, first: int) -> None:
+    """Make the trainer save its model after each iteration from ``first`` on (the trainer
+    scores the development file once per iteration, through ``Trainer.test``)."""
+    test = trainer.Trainer.test
+
+    def test_and_save(self, testset, iteration):
+        scores = test(self, testset, iteration)
+        if iteration + 1 >= first:
+            checkpoint = out_dir / f"iteration-{iteration + 1}"
+            checkpoint.mkdir(parents=True, exist_ok=True)
+            shutil.copy(out_dir / "features.msgpack", checkpoint)  # saved before the first iteration
+            self.model.save(str(checkpoint))
+        return scores
+
+    trainer.Trainer.test = test_and_save
 
 
 def main() -> None:
@@ -19,8 +41,12 @@ def main() -> None:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--iterations", type=int, default=16)  # as train.sh
     parser.add_argument("--reg", type=float, default=config.reg)
+    parser.add_argument("--checkpoint-from", type=int, default=0, metavar="N",
+                        help="save the model after each iteration from the Nth on (0: only at the end)")
     args = parser.parse_args()
     config.reg = args.reg
+    if args.checkpoint_from:
+        save_checkpoints(args.out_dir, args.checkpoint_from)
     spacy_pkuseg.train(str(args.train), str(args.dev), str(args.out_dir), train_iter=args.iterations)
 
 
