@@ -20,7 +20,7 @@ import argparse
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import AbstractSet, Iterable, Iterator
 
 import spacy
 from spacy.tokens import DocBin
@@ -59,7 +59,7 @@ def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
     return spans
 
 
-def unlabelled_occurrences(text: str, ents, strings: set[str], max_len: int) -> Iterator[tuple[int, int]]:
+def unlabelled_occurrences(text: str, ents, strings: AbstractSet[str], max_len: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each occurrence of one of ``strings`` in ``text`` that overlaps none
     of the entities ``ents``."""
     covered = [False] * len(text)
@@ -105,7 +105,7 @@ def ner_tokens(nlp, texts: Iterable[str], splitter: WordSplitter | None = None) 
         yield splitter(doc) if splitter is not None else doc
 
 
-def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None, masked: set[str] = frozenset()):
+def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None, masked: AbstractSet[str] = frozenset()):
     """Docs with their entities; the tokens of an entity the tokens cannot express, and
     the unlabelled occurrences of the ``masked`` strings, are marked missing."""
     max_len = max(map(len, masked), default=0)
