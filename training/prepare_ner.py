@@ -62,6 +62,8 @@ def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
 def unlabelled_occurrences(text: str, ents, strings: AbstractSet[str], max_len: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each occurrence of one of ``strings`` in ``text`` that overlaps none
     of the entities ``ents``."""
+    if not strings:  # nothing to mask: to_docs calls this for every sentence
+        return
     covered = [False] * len(text)
     for start, end, _ in ents:
         covered[start:end] = [True] * (end - start)
@@ -130,10 +132,6 @@ def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None, m
         yield doc
 
 
-def write_strings(path: Path, strings: set[str]) -> None:
-    path.write_text("".join(f"{string}\n" for string in sorted(strings)), encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("pipeline", type=Path, help="a pipeline folder whose tokenizer to use")
@@ -162,7 +160,8 @@ def main() -> None:
             first_train = train
         elif args.follow_first:  # the training parts only: the development splits keep their corpus's labels
             masked = convention_conflicts(first_train, train)
-            write_strings(args.out_dir / f"masked_{path.parent.name}.txt", masked)
+            masked_list = "".join(f"{string}\n" for string in sorted(masked))
+            (args.out_dir / f"masked_{path.parent.name}.txt").write_text(masked_list, encoding="utf-8")
         stats = {"entities": 0, "misaligned": 0, "masked": 0}
         for doc in to_docs(nlp, train, stats, splitter, masked):
             train_bin.add(doc)
