@@ -9,6 +9,12 @@ same order (so the same scores, bit for bit, and the same words), but looks each
 up once per sentence, stops extending a slice as soon as no known word starts with it,
 and reuses the pairs in which no word takes part. The model, the decoder and the
 user-dictionary and post-processing steps are the library's own.
+
+The segmenter trained here also has character n-gram features that spacy-pkuseg's
+extractor lacks (``EXTRA_NGRAMS``: the next two characters, the two neighbours, and the
+three characters around a node); ``training/train_segmenter.py`` adds them at training
+time, and ``node_features`` appends them after the library's. A model without them
+simply knows none of their names.
 """
 from __future__ import annotations
 
@@ -16,6 +22,10 @@ from spacy_pkuseg import inference
 from spacy_pkuseg.config import config
 
 NO_WORD = "**noWord"  # spacy-pkuseg's filler for "no known word here"
+
+# Character n-grams beyond spacy-pkuseg's (c-2 .. c2, c-2c-1, c-1c, cc1): the feature's
+# name, as the library names its own, and the offsets of the characters it joins.
+EXTRA_NGRAMS = {"c1c2": (1, 2), "c-1c1": (-1, 1), "c-1cc1": (-1, 0, 1)}
 
 
 def word_prefixes(feature_extractor) -> frozenset[str]:
@@ -75,9 +85,39 @@ def character_features(nodes: list[str], get) -> list[list[int]]:
     return [[0, *(f for f in row if f is not None)] for row in zip(*columns)]
 
 
+def extra_feature_names(nodes: list[str], i: int) -> list[str]:
+    """The names of the ``EXTRA_NGRAMS`` features of node ``i`` that fall inside the
+    sentence (what training adds to the library's feature strings)."""
+    return [name + "." + ".".join(nodes[i + k] for k in offsets)
+            for name, offsets in EXTRA_NGRAMS.items()
+            if 0 <= i + min(offsets) and i + max(offsets) < len(nodes)]
+
+
+def extra_features(nodes: list[str], get) -> list[list[int]]:
+    """``extra_feature_names`` of every node, as the feature numbers the model knows
+    (built a column per n-gram, as ``character_features`` does, for speed)."""
+    n = len(nodes)
+    columns = []
+    for name, offsets in EXTRA_NGRAMS.items():
+        first = min(n, max(0, -min(offsets)))  # the nodes first..last-1 have this n-gram
+        last = max(first, n - max(0, max(offsets)))
+        grams = zip(*(nodes[first + k:last + k] for k in offsets))
+        columns.append([None] * first + [get(name + "." + ".".join(gram)) for gram in grams] + [None] * (n - last))
+    return [[f for f in row if f is not None] for row in zip(*columns)]
+
+
 def node_features(nodes: list[str], feature_extractor) -> list[list[int]]:
-    """``[feature_extractor.get_node_features_idx(i, nodes) for i in range(len(nodes))]``."""
+    """``[feature_extractor.get_node_features_idx(i, nodes) for i in range(len(nodes))]``,
+    each followed by the node's ``EXTRA_NGRAMS`` features that the model knows."""
     get = feature_extractor.feature_to_idx.get
+    features = library_node_features(nodes, feature_extractor, get)
+    for flist, extra in zip(features, extra_features(nodes, get)):
+        flist.extend(extra)
+    return features
+
+
+def library_node_features(nodes: list[str], feature_extractor, get) -> list[list[int]]:
+    """``[feature_extractor.get_node_features_idx(i, nodes) for i in range(len(nodes))]``."""
     features = character_features(nodes, get)
     if not config.wordFeature:
         return features

@@ -253,6 +253,28 @@ def test_segmenter_training_saves_a_checkpoint_per_iteration(tmp_path, monkeypat
     assert segmenter.cut("我们在北京工作") == ["我们", "在", "北京", "工作"]
 
 
+def test_segmenter_training_with_extra_ngrams_gives_them_to_the_model(tmp_path, monkeypatch):
+    import spacy_pkuseg
+    import srsly
+    from spacy_pkuseg.feature_extractor import FeatureExtractor
+
+    from extract.segmenter import cut
+    from training.train_segmenter import add_extra_ngrams
+
+    monkeypatch.setattr(FeatureExtractor, "get_node_features", FeatureExtractor.get_node_features)  # undone after
+    sentences = ["我们 在 北京 工作", "他 在 上海 学习 中文", "北京 和 上海 都 是 城市", "我们 学习 工作"] * 5
+    train = tmp_path / "train.txt"
+    train.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    add_extra_ngrams()
+    spacy_pkuseg.train(str(train), str(train), str(tmp_path / "model"), train_iter=2)
+
+    features = srsly.read_msgpack(tmp_path / "model" / "features.msgpack")["feature_to_idx"]
+    # for 们 in 我们在北京: the next two characters, the two neighbours, the three around it
+    assert {"c1c2.在.北", "c-1c1.我.在", "c-1cc1.我.们.在", "cc1.们.在"} <= set(features)
+    segmenter = spacy_pkuseg.pkuseg(model_name=str(tmp_path / "model"), user_dict=[])
+    assert cut(segmenter, "我们在北京工作") == ["我们", "在", "北京", "工作"]
+
+
 def test_convention_conflicts_are_strings_one_corpus_labels_and_the_other_does_not():
     from training.prepare_ner import convention_conflicts, unlabelled_occurrences
 

@@ -7,7 +7,7 @@
 #   WORK_DIR     default training/work (intermediate files; not committed)
 # Settings: SEG_ITER (pkuseg iterations, default 16), SEG_REG (the pkuseg trainer's
 # regularisation, the sigma of its Gaussian prior; default 2, the library's is 1),
-# PRUNE (feature weight threshold, default 0.05), NER_LEVEL (word, the shipped NER, or
+# PRUNE (feature weight threshold, default 0.03), NER_LEVEL (word, the shipped NER, or
 # char: see below), NER_STEPS (word-level NER steps, default 24000; it stops earlier
 # when the development score has not improved for 4000 steps), FOLLOW_MSRA (1: where
 # People's Daily leaves unlabelled a string MSRA labels, such as 十五大, its training
@@ -23,7 +23,7 @@ CORPORA=${1:-../shared/corpora}
 WORK=${2:-training/work}
 SEG_ITER=${SEG_ITER:-16}
 SEG_REG=${SEG_REG:-2}
-PRUNE=${PRUNE:-0.05}
+PRUNE=${PRUNE:-0.03}
 NER_LEVEL=${NER_LEVEL:-word}
 NER_STEPS=${NER_STEPS:-24000}
 FOLLOW_MSRA=${FOLLOW_MSRA:-0}
@@ -37,9 +37,10 @@ echo "== 1. word segmentation data (dev = last 5% of pku_train)"
 python training/prepare_cws.py "$CORPORA/cws/pku_train.txt" "$WORK/cws"
 
 # train_segmenter TRAIN_FILE OUTPUT: one pkuseg training run, scored on the development split
-# after each iteration (a held-out score only for the run that does not train on it)
+# after each iteration (a held-out score only for the run that does not train on it), with
+# the character n-gram features spacy-pkuseg lacks (extract.segmenter.EXTRA_NGRAMS)
 train_segmenter() {
-  python training/train_segmenter.py "$1" "$WORK/cws/cws_dev.txt" "$2" --iterations "$SEG_ITER" --reg "$SEG_REG"
+  python training/train_segmenter.py "$1" "$WORK/cws/cws_dev.txt" "$2" --iterations "$SEG_ITER" --reg "$SEG_REG" --extra-ngrams
 }
 
 echo "== 2. pkuseg segmenter, $SEG_ITER iterations: on the training split (its development F), then on all of pku_train"
