@@ -227,6 +227,13 @@ def test_pruned_segmenter_keeps_strong_features_renumbered_and_rounds_to_half_pr
     assert w[1] != -0.1234567  # rounded
 
 
+def toy_segmented_text(path):
+    """A tiny segmented corpus for training runs of a couple of iterations."""
+    sentences = ["我们 在 北京 工作", "他 在 上海 学习 中文", "北京 和 上海 都 是 城市", "我们 学习 工作"] * 5
+    path.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    return path
+
+
 def test_segmenter_training_saves_a_checkpoint_per_iteration(tmp_path, monkeypatch):
     import numpy
     import spacy_pkuseg
@@ -235,9 +242,7 @@ def test_segmenter_training_saves_a_checkpoint_per_iteration(tmp_path, monkeypat
     from training.train_segmenter import save_checkpoints
 
     monkeypatch.setattr(trainer.Trainer, "test", trainer.Trainer.test)  # undone after the test
-    sentences = ["我们 在 北京 工作", "他 在 上海 学习 中文", "北京 和 上海 都 是 城市", "我们 学习 工作"] * 5
-    train = tmp_path / "train.txt"
-    train.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    train = toy_segmented_text(tmp_path / "train.txt")
     out = tmp_path / "model"
     save_checkpoints(out, first=2)
     spacy_pkuseg.train(str(train), str(train), str(out), train_iter=3)
@@ -262,9 +267,7 @@ def test_segmenter_training_with_extra_ngrams_gives_them_to_the_model(tmp_path, 
     from training.train_segmenter import add_extra_ngrams
 
     monkeypatch.setattr(FeatureExtractor, "get_node_features", FeatureExtractor.get_node_features)  # undone after
-    sentences = ["我们 在 北京 工作", "他 在 上海 学习 中文", "北京 和 上海 都 是 城市", "我们 学习 工作"] * 5
-    train = tmp_path / "train.txt"
-    train.write_text("\n".join(sentences) + "\n", encoding="utf-8")
+    train = toy_segmented_text(tmp_path / "train.txt")
     add_extra_ngrams()
     spacy_pkuseg.train(str(train), str(train), str(tmp_path / "model"), train_iter=2)
 
