@@ -291,3 +291,34 @@ def test_convention_conflicts_are_strings_one_corpus_labels_and_the_other_does_n
     assert convention_conflicts(reference, other, min_labelled=1, min_share=0.3, max_share=0.5) == {"十五大", "人大"}
     # occurrences inside an entity are not unlabelled ones
     assert list(unlabelled_occurrences("在十五大上，十五大", [(6, 9, "ORG")], {"十五大", "五"}, 3)) == [(1, 4), (2, 3)]
+
+
+def test_development_split_is_the_last_share_of_the_sentences():
+    from training.prepare_ner import split_dev
+
+    assert split_dev(list(range(40)), 0.05) == (list(range(38)), [38, 39])
+    assert split_dev(list(range(10)), 0.05) == (list(range(10)), [])
+
+
+def test_character_experiment_data_round_trips_tags_and_words():
+    from training.experiments.char_crf import char_features, sentence_words
+    from training.experiments.char_data import Sentence, bio_tags, score, tag_spans, word_positions
+
+    spans = {(0, 3, "PERSON"), (4, 6, "LOC"), (6, 8, "ORG")}
+    tags = bio_tags(9, spans)
+    assert tags == ["B-PERSON", "I-PERSON", "I-PERSON", "O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "O"]
+    assert tag_spans(tags) == spans
+    # a predicted I- that does not continue its label's entity starts one
+    assert tag_spans(["I-LOC", "I-ORG", "O", "I-ORG"]) == {(0, 1, "LOC"), (1, 2, "ORG"), (3, 4, "ORG")}
+
+    doc = word_doc(["邓小平", "在", "北京", "说"])
+    assert word_positions(doc) == ["B", "M", "E", "S", "B", "E", "S"]
+    sentence = Sentence(doc.text, word_positions(doc), bio_tags(7, [(0, 3, "PERSON"), (4, 6, "LOC")]))
+    assert sentence_words(sentence) == ["邓小平"] * 3 + ["在"] + ["北京"] * 2 + ["说"]
+    features = char_features(sentence)
+    assert "w=北京B" in features[4] and "c-1=在" in features[4] and "pw=在|S" in features[4]
+
+    predicted = [bio_tags(7, [(0, 3, "PERSON"), (4, 5, "LOC")])]
+    report = score(predicted, [sentence])
+    assert report["overall"] == {"p": 0.5, "r": 0.5, "f": 0.5}
+    assert report["PERSON"] == 1.0 and report["LOC"] == 0.0

@@ -48,6 +48,12 @@ def read_bio(path: Path) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
         yield "".join(chars), spans_of(tags)
 
 
+def split_dev(sentences: list, dev_fraction: float) -> tuple[list, list]:
+    """(training, development): the development split is the last ``dev_fraction``."""
+    n_dev = int(len(sentences) * dev_fraction)
+    return sentences[: len(sentences) - n_dev], sentences[len(sentences) - n_dev:]
+
+
 def spans_of(tags: list[str]) -> list[tuple[int, int, str]]:
     spans, start, label = [], None, None
     for i, tag in enumerate(tags + ["O"]):
@@ -152,9 +158,7 @@ def main() -> None:
     train_bin, dev_bin = DocBin(), DocBin()
     first_train = None
     for path in args.train:
-        sentences = list(read_bio(path))
-        n_dev = int(len(sentences) * args.dev_fraction)
-        train, dev = sentences[: len(sentences) - n_dev], sentences[len(sentences) - n_dev:]
+        train, dev = split_dev(list(read_bio(path)), args.dev_fraction)
         masked = set()
         if first_train is None:
             first_train = train
