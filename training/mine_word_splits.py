@@ -22,7 +22,7 @@ from pathlib import Path
 import spacy
 
 from extract.nlp import cut_at
-from training.prepare_ner import ner_tokens, read_bio
+from training.prepare_ner import ner_tokens, read_bio, split_dev
 
 
 def tokenised(nlp, path: Path, dev_fraction: float):
@@ -32,8 +32,7 @@ def tokenised(nlp, path: Path, dev_fraction: float):
         (doc.text, [(t.idx, t.idx + len(t.text)) for t in doc], ents)
         for (_, ents), doc in zip(sentences, ner_tokens(nlp, (text for text, _ in sentences)))
     ]
-    n_dev = int(len(rows) * dev_fraction)
-    return rows[:len(rows) - n_dev], rows[len(rows) - n_dev:]
+    return split_dev(rows, dev_fraction)
 
 
 def count_cuts(rows) -> tuple[Counter, dict[str, Counter]]:
