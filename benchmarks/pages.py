@@ -45,6 +45,7 @@ CHINA = timezone(timedelta(hours=8))  # the pages' local time: an explicit UTC o
 # Byline strings as gne and trafilatura give them: "责任编辑：刘德宾", "王乐文 方 敏", "a; b".
 NAME_SPLIT = re.compile(r"[;；,，、|/]+|\s{2,}")
 ROLE_PREFIX = re.compile(r"^(?:本报)?(?:责任编辑|责编|编辑|作者|记者|通讯员|摄影|来源|选稿|文)\s*[:：丨|]?\s*")
+CJK_NAME = re.compile(r"[\u3400-\u9fff·]+")
 EDITOR_CODE = re.compile(r"\s*[A-Z]{1,3}\d{2,}$")  # desk codes after an editor's name: 支全明 SF099
 
 
@@ -125,8 +126,27 @@ def author_names(authors: object) -> list[str]:
     for a in authors:
         name = a.get("name") if isinstance(a, dict) else a
         name = EDITOR_CODE.sub("", ROLE_PREFIX.sub("", str(name or "").strip()))
-        if norm(name):
-            names.append(norm(name))
+        names += [norm(n) for n in split_spaced_names(name) if norm(n)]
+    return names
+
+
+def split_spaced_names(text: str) -> list[str]:
+    """Chinese names in one space-separated byline, two-character names often padded with a space.
+
+    "王乐文 方 敏" is 王乐文 and 方敏: runs of single characters are one name. A string that is not
+    all Chinese (a Latin name) stays whole.
+    """
+    tokens = text.split()
+    if len(tokens) < 2 or not all(CJK_NAME.fullmatch(t) for t in tokens):
+        return [text]
+    names: list[str] = []
+    in_run = False  # the last name is being built from single characters
+    for tok in tokens:
+        if len(tok) == 1 and in_run:
+            names[-1] += tok
+        else:
+            names.append(tok)
+            in_run = len(tok) == 1
     return names
 
 
