@@ -291,7 +291,29 @@ def markdown(report: dict) -> str:
         + ", ".join(f"{t} {s:.1f}" for t, s in report["seconds"].items()) + ".",
         "",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines + per_page_table(report))
+
+
+def page_f(counts: list[int]) -> float:
+    inter, n_pred, n_gold = counts
+    return prf(inter, n_pred, n_gold)["f"]
+
+
+def per_page_table(report: dict) -> list[str]:
+    """One row a page: where each tool fails (tools in the order of the table above)."""
+    tools = list(report["tools"])
+    mark = lambda v: "-" if v is None else ("✓" if v else "✗")  # noqa: E731
+    lines = ["## Per page", "",
+             f"Tools in the order {', '.join(tools)}; ✓ right, ✗ wrong, - not scored (no time on the page).", "",
+             "| page | site | body F | headline | date and time | outlet | authors (tp/fp/fn) |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for pid, by_tool in report["per_page"].items():
+        cells = [" / ".join(f"{page_f(by_tool[t]['body']):.2f}" for t in tools)]
+        for key in ("headline", "date_time", "outlet"):
+            cells.append("".join(mark(by_tool[t][key]) for t in tools))
+        cells.append(" ".join("/".join(map(str, by_tool[t]["authors"])) for t in tools))
+        lines.append(f"| {pid} | {report['site_of'].get(pid, '')} | " + " | ".join(cells) + " |")
+    return lines + [""]
 
 
 def main() -> None:
@@ -310,10 +332,12 @@ def main() -> None:
     missing = [p for p in pages if not p.exists()]
     if missing:
         raise SystemExit(f"gold without page: {', '.join(map(str, missing))}")
-    report = {"pages": len(golds), "sites": None, "tools": {}, "seconds": {}, "per_page": {}}
-    sources = (args.pages.parent / "SOURCES.md")
-    if sources.exists():
-        report["sites"] = len(set(re.findall(r"^\|\s*p\d+\s*\|\s*([^|]+?)\s*\|", sources.read_text(encoding="utf-8"), re.M)))
+    report = {"pages": len(golds), "sites": None, "site_of": {}, "tools": {}, "seconds": {}, "per_page": {}}
+    sources = args.pages.parent / "SOURCES.md"
+    if sources.exists():  # its table of pages: | pNN | site | ...
+        rows = re.findall(r"^\|\s*(p\d+)\s*\|\s*([^|]+?)\s*\|", sources.read_text(encoding="utf-8"), re.M)
+        report["site_of"] = {pid: site for pid, site in rows if pid in golds}
+        report["sites"] = len(set(report["site_of"].values()))
     for tool in args.tools:
         records, seconds = run_tool(tool, pages, args.workers, args.extract_out)
         per_page = {pid: score_page(records.get(pid, {}), gold) for pid, gold in golds.items()}
@@ -321,7 +345,7 @@ def main() -> None:
         report["seconds"][tool] = round(seconds, 1)
         for pid, s in per_page.items():
             report["per_page"].setdefault(pid, {})[tool] = {
-                **s, "pred": {k: records.get(pid, {}).get(k) for k in ("title", "published", "outlet")}}
+                **s, "pred": {k: records.get(pid, {}).get(k) for k in ("title", "published", "outlet", "authors")}}
 
     width = max(len(t) for t in report["tools"]) + 2
     print(f"{len(golds)} pages".ljust(width) + " | ".join(f"{c:>14s}" for c in COLUMNS))
