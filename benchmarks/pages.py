@@ -11,7 +11,7 @@ authors, body_text; see ``benchmarks/pages/SOURCES.md``). Columns:
 - date and time: on the pages whose gold has a time, date and time are right to the precision
   the page shows (a prediction may be more precise, never less);
 - outlet: the outlet equals the gold outlet or one of its accepted forms;
-- author F: F of the byline names (roles are not scored: gne and trafilatura give none).
+- author F: F of the byline names, as sets (roles are not scored: gne and trafilatura give none).
 
 A tool without a field (gne has no outlet) or a document without it scores that field as wrong.
 extract runs as ``python -m extract run`` on the page folder (its ``documents.json`` is read;
@@ -151,10 +151,9 @@ def split_spaced_names(text: str) -> list[str]:
 
 
 def author_counts(pred: object, gold: list) -> tuple[int, int, int]:
-    """(tp, fp, fn) of byline names, as multisets."""
-    p, g = Counter(author_names(pred)), Counter(author_names(gold))
-    tp = sum((p & g).values())
-    return tp, sum(p.values()) - tp, sum(g.values()) - tp
+    """(tp, fp, fn) of byline names, as sets: a name given twice (编辑 and 责任编辑) is one person."""
+    p, g = set(author_names(pred)), set(author_names(gold))
+    return len(p & g), len(p - g), len(g - p)
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict:

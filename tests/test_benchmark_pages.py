@@ -87,6 +87,7 @@ def test_byline_strings_are_split_into_names():
     assert pages.author_names("林小禾; 周一鸣") == ["林小禾", "周一鸣"]
     assert pages.author_names(["林小禾", {"name": "周一鸣", "role": "编辑"}]) == ["林小禾", "周一鸣"]
     assert pages.author_counts("林小禾、王某某", GOLD["authors"]) == (1, 1, 1)
+    assert pages.author_counts("周一鸣、周一鸣", GOLD["authors"]) == (1, 0, 1)  # one person, named twice
     # a two-character name padded with a space, after a three-character one
     assert pages.author_names("本报记者 林小禾 周 一") == ["林小禾", "周一"]
     assert pages.author_names("Lin Xiaohe") == ["LinXiaohe"]
