@@ -44,7 +44,11 @@ CHINA = timezone(timedelta(hours=8))  # the pages' local time: an explicit UTC o
 
 # Byline strings as gne and trafilatura give them: "责任编辑：刘德宾", "王乐文 方 敏", "a; b".
 NAME_SPLIT = re.compile(r"[;；,，、|/]+|\s{2,}")
-ROLE_PREFIX = re.compile(r"^(?:本报)?(?:责任编辑|责编|编辑|作者|记者|通讯员|摄影|来源|选稿|文)\s*[:：丨|]?\s*")
+# A role word before the name (scoring normalisation only, not an extraction rule).
+ROLE_PREFIX = re.compile(
+    r"^(?:本报)?(?:责任编辑|责编|编辑|作者|记者|通讯员|摄影|来源|选稿|文)\s*[:：丨|]?\s*")
+ISO_LIKE = re.compile(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?"
+                      r"(?:[T\s]*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 CJK_NAME = re.compile(r"[\u3400-\u9fff·]+")
 EDITOR_CODE = re.compile(r"\s*[A-Z]{1,3}\d{2,}$")  # desk codes after an editor's name: 支全明 SF099
 
@@ -78,7 +82,7 @@ def canonical_time(value: object) -> str | None:
     if value is None:
         return None
     s = unicodedata.normalize("NFKC", str(value)).strip()
-    m = re.match(r"(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?(?:[T\s]*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$", s)
+    m = ISO_LIKE.match(s)
     if not m:
         return None
     y, mo, d, hh, mi, ss, tz = m.groups()
@@ -345,6 +349,9 @@ def main() -> None:
         for pid, s in per_page.items():
             report["per_page"].setdefault(pid, {})[tool] = {
                 **s, "pred": {k: records.get(pid, {}).get(k) for k in ("title", "published", "outlet", "authors")}}
+            if "error" in records.get(pid, {}):
+                report["per_page"][pid][tool]["error"] = records[pid]["error"]
+                print(f"{tool} failed on {pid}: {records[pid]['error']}", file=sys.stderr)
 
     width = max(len(t) for t in report["tools"]) + 2
     print(f"{len(golds)} pages".ljust(width) + " | ".join(f"{c:>14s}" for c in COLUMNS))
