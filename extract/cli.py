@@ -41,7 +41,70 @@ def read_input_list(inputs: tuple[Path, ...], from_stdin: bool) -> list[Path]:
 
 
 def show_progress(quiet: bool) -> bool:
+    """A live progress bar: on a terminal, unless quiet or under CI."""
     return not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def format_duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+class ProgressStatus:
+    """Done/total, documents per second, time left and failures so far of a running
+    pipeline, from the running result that :func:`extract.pipeline.run` passes on."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.started = clock()
+
+    def fields(self, result) -> dict[str, str]:
+        elapsed = max(1e-9, self.clock() - self.started)
+        rate = result.inputs / elapsed
+        left = max(0, result.total - result.inputs)
+        eta = format_duration(left / rate) if rate > 0 else "?"
+        return {"rate": f"{rate:.1f}", "eta": eta, "failed": str(len(result.failures))}
+
+    def line(self, result) -> str:
+        f = self.fields(result)
+        share = f" ({100 * result.inputs / result.total:.0f}%)" if result.total else ""
+        return (f"extract: {result.inputs}/{result.total} documents{share}, {f['rate']} docs/s, "
+                f"ETA {f['eta']}, {f['failed']} failed")
+
+
+def progress_lines(every: float, echo=None, clock=time.monotonic):
+    """A progress callback for a run without a terminal (a log file, CI): one status line
+    on stderr every ``every`` seconds, and one when the last document is done."""
+    status, last = ProgressStatus(clock), [clock()]
+    echo = echo or (lambda text: click.echo(text, err=True))
+
+    def tick(result) -> None:
+        now = clock()
+        finished = result.total and result.inputs == result.total
+        if now - last[0] >= every or (finished and now - status.started >= every):
+            last[0] = now
+            echo(status.line(result))
+
+    return tick
+
+
+def run_with_bar(run_pipeline, **kwargs):
+    """Run the pipeline with a live bar on the terminal: done/total, documents per
+    second, time left and failures so far."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} docs/s"), TextColumn("ETA {task.fields[eta]}"),
+               TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn()]
+    status = ProgressStatus()
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("extract", total=None, rate="0.0", eta="?", failed="0")
+
+        def tick(result) -> None:
+            bar.update(task, total=result.total, completed=result.inputs, **status.fields(result))
+
+        return run_pipeline(**kwargs, progress=tick)
 
 
 @main.command()
@@ -60,9 +123,11 @@ def show_progress(quiet: bool) -> bool:
               help="local worker processes, or a Ray Data job on the cluster of RAY_ADDRESS "
                    "(a local Ray instance with --workers CPUs if unset).")
 @click.option("--stdin", "from_stdin", is_flag=True, help="Also read input paths from standard input, one per line.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
+@click.option("--progress-every", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between progress lines when stderr is not a terminal (a log file, CI).")
 @click.option("--verbose", "-v", is_flag=True, help="Log stage timings.")
-def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, quiet, verbose) -> None:
+def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, quiet, progress_every, verbose) -> None:
     """Process INPUT files, folders or globs (default: seeds/) into the dataset in --out.
 
     \b
@@ -86,29 +151,21 @@ def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, qui
         result = run_on_ray(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir,
                             quiet=not show_progress(quiet))
     elif show_progress(quiet):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn()]
-        with Progress(*columns, transient=True) as bar:
-            task = bar.add_task("extract", total=None, rate="0.0")
-
-            def tick(result):
-                rate = result.inputs / max(1e-9, time.perf_counter() - started)
-                bar.update(task, advance=1, rate=f"{rate:.1f}")
-
-            result = run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir, progress=tick)
+        result = run_with_bar(run_pipeline, inputs=paths, out_dir=out_dir, model=chosen, workers=workers, fmt=fmt,
+                              cache_dir=cache_dir)
     else:
-        result = run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir)
+        result = run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir,
+                              progress=None if quiet else progress_lines(progress_every))
     for failure in result.failures:
         click.echo(f"error: {failure['source']}: {failure['reason']}", err=True)
     if verbose:
         for stage, seconds in sorted(result.timings.items(), key=lambda kv: -kv[1]):
             logging.getLogger("extract").info("stage %-24s %8.3f s", stage, seconds)
     if not quiet:
+        skipped = f", {len(result.skipped)} files skipped (see run.json)" if result.skipped else ""
         click.echo(
             f"{result.documents} documents written to {out_dir} ({result.cached} from cache), "
-            f"{len(result.failures)} failed, {time.perf_counter() - started:.1f} s",
+            f"{len(result.failures)} failed{skipped}, {time.perf_counter() - started:.1f} s",
             err=True,
         )
     sys.exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
