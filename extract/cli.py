@@ -219,12 +219,19 @@ def report(dataset: Path, out_file: Path | None) -> None:
 @click.option("--show-errors", is_flag=True, help="List missed and spurious records per document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_command(dataset: Path, gold: Path, sources, show_errors: bool, as_json: bool) -> None:
-    """Score DATASET against the gold files in GOLD (P/R/F per field)."""
+    """Score DATASET against the gold files in GOLD (P/R/F per field).
+
+    Exit code 2 when there is nothing to score: GOLD holds no gold files, or DATASET
+    none of their documents."""
     import json
 
-    from .evaluate import evaluate, format_summary
+    from .evaluate import GoldError, evaluate, format_summary
 
-    evaluation = evaluate(dataset, gold, list(sources))
+    try:
+        evaluation = evaluate(dataset, gold, list(sources))
+    except GoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     summary = evaluation.summary()
     if as_json:
         click.echo(json.dumps({**summary, **({"errors": evaluation.errors} if show_errors else {})}, ensure_ascii=False, indent=1))
