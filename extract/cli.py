@@ -202,13 +202,15 @@ def validate(dataset: Path) -> None:
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="HTML file to write (default: DATASET/../report.html).")
 def report(dataset: Path, out_file: Path | None) -> None:
-    """Write a self-contained HTML review page of DATASET (text with records highlighted)."""
-    from .report import render_report
-    from .write import write_atomic
+    """Write an HTML review of DATASET: a document index, People and Organisations panels
+    (aliases, the documents they appear in), each text with its records highlighted.
+    Beyond 300 documents, one page per document in a folder beside the report."""
+    from .report import write_report
 
     target = out_file or dataset.parent / "report.html"
-    write_atomic(target, render_report(dataset))
-    click.echo(f"report written to {target}", err=True)
+    written = write_report(dataset, target)
+    extra = f" (and {len(written) - 1} pages in {written[1].parent})" if len(written) > 1 else ""
+    click.echo(f"report written to {target}{extra}", err=True)
 
 
 @main.command("eval")
