@@ -37,8 +37,10 @@ body{font-family:FONT_STACK;margin:0;background:#fafafa;color:#222}
 header{padding:12px 20px;background:#333;color:#fff}
 header a{color:#fff}
 nav,.panel{padding:8px 20px;border-bottom:1px solid #ddd;font-size:14px}
-.panel summary{font-weight:bold;font-size:16px;cursor:pointer}
-.entities{columns:3 320px;column-gap:24px}
+.overview{display:grid;grid-template-columns:repeat(auto-fit,minmax(360px,1fr));gap:0 12px}
+.overview>*{max-height:45vh;overflow:auto;border-bottom:0}
+summary{font-weight:bold;font-size:16px;cursor:pointer}
+.entities{columns:2 300px;column-gap:24px}
 .entity{break-inside:avoid;margin:4px 0}
 .entity .aliases{color:#666}
 .entity .docs{font-size:12px;color:#444}
@@ -238,10 +240,12 @@ def render_report(dataset: Path, ds: Dataset | None = None) -> str:
     layout, by_doc = Layout(doc_ids, paged=False), ByDocument.of(ds)
     body = (
         header(ds, dataset)
-        + f'<nav id="index"><details open><summary><b>Documents ({len(doc_ids)})</b></summary>'
+        + '<div class="overview">'
+        + f'<nav id="index"><details open><summary>Documents ({len(doc_ids)})</summary>'
         + f"{document_index(ds, doc_ids, layout)}</details></nav>"
         + entity_panel("People", "people", ranked(ds.people), len(ds.people), ds, layout)
         + entity_panel("Organisations", "organisations", ranked(ds.organisations), len(ds.organisations), ds, layout)
+        + "</div>"
         + "".join(render_document(ds, ds.documents[d], by_doc) for d in doc_ids)
     )
     return page(f"extract review: {dataset}", body)

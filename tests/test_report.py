@@ -76,7 +76,8 @@ def invented_result(n: int) -> dict:
     org, short = ORGS[n % len(ORGS)]
     title = TITLES[n % len(TITLES)]
     text = f"{person}担任{org}{title}。{short}今年投入{n + 3}万元,计划{n % 12 + 1}月完工。"
-    at = text.index
+    def at(part: str) -> int:  # the last occurrence: the short form comes after the full name
+        return text.rindex(part)
     amount = f"{n + 3}万元"
     month = f"{n % 12 + 1}月"
     doc_id = f"site/{n // 50}/page{n:03d}"
@@ -87,7 +88,7 @@ def invented_result(n: int) -> dict:
         "people": [{"name": person, "start": 0, "end": len(person)}],
         "organisations": [{"name": org, "surface": org, "start": at(org), "end": at(org) + len(org)},
                           {"name": org, "surface": short, "start": at(short), "end": at(short) + len(short)}],
-        "roles": [{"person": person, "title": title, "organisation": org, "start": 0, "end": at("。")}],
+        "roles": [{"person": person, "title": title, "organisation": org, "start": 0, "end": text.index("。")}],
         "metrics": [{"text": amount, "value": (n + 3) * 10000, "unit": "元", "qualifier": "eq",
                      "start": at(amount), "end": at(amount) + len(amount)}],
         "dates": [{"text": month, "value": f"2024-{n % 12 + 1:02d}", "start": at(month), "end": at(month) + len(month)}],
