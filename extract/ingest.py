@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -156,17 +157,21 @@ def read_document(path: Path, max_bytes: int = MAX_BYTES, doc_id: str | None = N
     )
 
 
+@lru_cache(maxsize=1)
 def suffix_rules() -> dict[str, tuple[str, str]]:
     """suffix -> ("page" or "skip", reason), from data/input_suffixes.tsv."""
     return {row[0]: (row[1], row[2] if len(row) > 2 else "") for row in read_tsv("input_suffixes.tsv")}
 
 
+@lru_cache(maxsize=1)
+def binary_signatures() -> tuple[tuple[bytes, str], ...]:
+    """(leading bytes, kind) from data/binary_signatures.tsv."""
+    return tuple((bytes.fromhex(signature), kind) for signature, kind in read_tsv("binary_signatures.tsv"))
+
+
 def binary_kind(head: bytes) -> str | None:
-    """The kind of binary file ``head`` starts like (data/binary_signatures.tsv), or None."""
-    for signature, kind in read_tsv("binary_signatures.tsv"):
-        if head.startswith(bytes.fromhex(signature)):
-            return kind
-    return None
+    """The kind of binary file ``head`` starts like, or None."""
+    return next((kind for signature, kind in binary_signatures() if head.startswith(signature)), None)
 
 
 def sniff_skip_reason(head: bytes) -> str | None:
@@ -177,6 +182,8 @@ def sniff_skip_reason(head: bytes) -> str | None:
     kind = binary_kind(head)
     if kind is not None:
         return f"binary: {kind}"
+    if b"\x00" not in head and HTML_SNIFF.search(head[:2000].decode("latin-1")):
+        return None  # tags are ASCII in every encoding but UTF-16: no need to detect it
     try:
         text, _ = decode(head)
     except ValueError as exc:
