@@ -284,8 +284,12 @@ def report_pages(dataset: Path, ds: Dataset | None = None) -> dict[str, str]:
             pages[f"{name}-{n}.html"] = page(f"extract review: {name} {n}", header(ds, dataset) + nav
                                             + pager(name, len(parts), n)
                                             + entity_panel(title, name, records, len(table_), ds, layout))
-    for doc_id in doc_ids:
-        pages[layout.page_of(doc_id)] = page(f"extract review: {doc_id}", nav + render_document(ds, ds.documents[doc_id], by_doc))
+    for i, doc_id in enumerate(doc_ids):
+        steps = [f'<a href="{layout.page_of(doc_ids[j])}">{label}</a>'
+                 for j, label in ((i - 1, "previous"), (i + 1, "next")) if 0 <= j < len(doc_ids)]
+        doc_nav = nav.replace("</nav>", f' · {" · ".join(steps)}</nav>') if steps else nav
+        pages[layout.page_of(doc_id)] = page(f"extract review: {doc_id}",
+                                             doc_nav + render_document(ds, ds.documents[doc_id], by_doc))
     return pages
 
 
