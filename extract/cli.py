@@ -130,6 +130,10 @@ def run_with_bar(run_pipeline, **kwargs):
 def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, quiet, progress_every, verbose) -> None:
     """Process INPUT files, folders or globs (default: seeds/) into the dataset in --out.
 
+    Inside a folder every file whose content is HTML or text is a page (other files are
+    listed under "skipped" in run.json); its document id is its path relative to the
+    folder without extension (news/2024/index). A file named directly has its name.
+
     \b
     Exit codes:
       0  every file was processed
