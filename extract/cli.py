@@ -51,13 +51,18 @@ def format_duration(seconds: float) -> str:
     return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
 
 
+def progress_clock() -> float:
+    """The progress clock (a function of its own so that tests can replace it)."""
+    return time.monotonic()
+
+
 class ProgressStatus:
     """Done/total, documents per second, time left and failures so far of a running
     pipeline, from the running result that :func:`extract.pipeline.run` passes on."""
 
-    def __init__(self, clock=time.monotonic):
-        self.clock = clock
-        self.started = clock()
+    def __init__(self, clock=None):
+        self.clock = clock or progress_clock
+        self.started = self.clock()
 
     def fields(self, result) -> dict[str, str]:
         elapsed = max(1e-9, self.clock() - self.started)
@@ -73,10 +78,12 @@ class ProgressStatus:
                 f"ETA {f['eta']}, {f['failed']} failed")
 
 
-def progress_lines(every: float, echo=None, clock=time.monotonic):
+def progress_lines(every: float, echo=None, clock=None):
     """A progress callback for a run without a terminal (a log file, CI): one status line
     on stderr every ``every`` seconds, and one when the last document is done."""
-    status, last = ProgressStatus(clock), [clock()]
+    status = ProgressStatus(clock)
+    clock = status.clock
+    last = [clock()]
     echo = echo or (lambda text: click.echo(text, err=True))
 
     def tick(result) -> None:

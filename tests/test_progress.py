@@ -48,13 +48,22 @@ def test_lines_come_every_n_seconds_and_at_the_end():
                      "extract: 4/4 documents (100%), 0.3 docs/s, ETA 0m00s, 0 failed"]
 
 
-def test_a_run_without_a_terminal_prints_progress_lines(tmp_path):
+def test_a_run_without_a_terminal_prints_progress_lines(tmp_path, monkeypatch):
+    import extract.cli
+
+    ticking = FakeClock()
+
+    def one_second_a_look():  # each look at the clock finds a second gone: a slow run, deterministic
+        ticking.now += 1
+        return ticking.now
+
+    monkeypatch.setattr(extract.cli, "progress_clock", one_second_a_look)
     pages = tmp_path / "pages"
     pages.mkdir()
     for i in range(3):
         (pages / f"p{i}.txt").write_text(f"标题{i}\n今天上午,某区举行第{i + 1}场招聘会,三十家企业参加。\n", encoding="utf-8")
     (pages / "bad.txt").write_bytes(b"")
     result = CliRunner().invoke(main, ["run", str(pages), "--out", str(tmp_path / "out"), "--model", "none",
-                                       "--workers", "1", "--progress-every", "0.1"])
+                                       "--workers", "1", "--progress-every", "2"])
     assert result.exit_code == 1
     assert "extract: 4/4 documents (100%)" in result.output and "1 failed" in result.output
