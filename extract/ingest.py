@@ -211,6 +211,8 @@ def skip_reason(path: Path) -> str | None:
         return "hidden file"
     if path.is_symlink() and not path.exists():
         return None  # a broken link among pages: read, so that it is reported as a failure
+    if path.is_symlink() and path.is_dir():
+        return "link to a folder (not followed)"
     if not path.is_file():
         return "not a regular file"
     rule, reason = suffix_rules().get(path.suffix.lower(), ("sniff", ""))

@@ -43,6 +43,7 @@ def crawl_tree(root):
     (root / "news" / "photo").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"\x00" * 60)
     (root / "style.css").write_text("body { font-family: serif; }", encoding="utf-8")
     (root / "feed").write_text('<?xml version="1.0"?><rss><channel></channel></rss>', encoding="utf-8")
+    (root / "mirror").symlink_to(root / "news", target_is_directory=True)  # a loop, were it followed
     (root / ".git").mkdir()
     (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
     return pages
@@ -71,6 +72,7 @@ def test_every_page_of_a_crawl_tree_is_found_with_its_own_id(tmp_path):
         ".git": "hidden folder (not walked)",
         "feed": "not a page: XML or markup that is not HTML",
         "logo.png": "binary: PNG image",
+        "mirror": "link to a folder (not followed)",
         "news/photo": "binary: JPEG image",
         "style.css": "not a page: style sheet (.css)",
     }
@@ -88,7 +90,7 @@ def test_a_crawl_tree_runs_with_every_page_a_document_and_skips_in_run_json(tmp_
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["failures"] == [] and run["inputs"] == 10
     assert [s["reason"] for s in run["skipped"]][:2] == ["hidden folder (not walked)", "not a page: XML or markup that is not HTML"]
-    assert len(run["skipped"]) == 5
+    assert len(run["skipped"]) == 6
 
 
 def test_ids_are_relative_to_the_folder_named(tmp_path):
