@@ -96,6 +96,14 @@ def progress_lines(every: float, echo=None, clock=None):
     return tick
 
 
+def every_call_lines(echo=None):
+    """A progress callback that prints a status line each time it is called: for the Ray
+    engine, which calls it when the inputs are counted and when they are processed."""
+    status = ProgressStatus()
+    echo = echo or (lambda text: click.echo(text, err=True))
+    return lambda result: echo(status.line(result))
+
+
 def run_with_bar(run_pipeline, **kwargs):
     """Run the pipeline with a live bar on the terminal: done/total, documents per
     second, time left and failures so far."""
@@ -160,7 +168,7 @@ def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, qui
         from .ray_engine import run as run_on_ray
 
         result = run_on_ray(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir,
-                            quiet=not show_progress(quiet))
+                            quiet=not show_progress(quiet), progress=None if quiet else every_call_lines())
     elif show_progress(quiet):
         result = run_with_bar(run_pipeline, inputs=paths, out_dir=out_dir, model=chosen, workers=workers, fmt=fmt,
                               cache_dir=cache_dir)

@@ -396,8 +396,11 @@ def run(
     fmt: str = "json",
     cache_dir: Path | None = None,
     quiet: bool = False,
+    progress=None,
 ):
-    """Like :func:`extract.pipeline.run`, on Ray; returns its :class:`RunResult`."""
+    """Like :func:`extract.pipeline.run`, on Ray; returns its :class:`RunResult`.
+    ``progress`` is called with the result once the inputs are counted and once they are
+    all processed (Ray Data shows its own progress bars on a terminal)."""
     import ray
     import ray.data
 
@@ -413,7 +416,9 @@ def run(
     try:
         found = collect_inputs(inputs)
         paths = [{"order": i, "path": str(s.path), "doc_id": s.doc_id} for i, s in enumerate(found.sources)]
-        result = RunResult(inputs=len(paths), total=len(paths), skipped=found.skipped)
+        result = RunResult(total=len(paths), skipped=found.skipped)
+        if progress is not None:
+            progress(result)
         if not paths:
             return write_empty(out_dir, fmt, model, result)
         batch = min(BATCH_SIZE, -(-len(paths) // workers))  # a small corpus still reaches every actor
@@ -427,6 +432,9 @@ def run(
         outcomes = outcomes.repartition(partitions).materialize()  # see partition_count
         log.info("ray: outcomes in %d blocks at %.1f s", partitions, time.perf_counter() - clock)
         refused = tally(outcomes, result)
+        result.inputs = len(paths)
+        if progress is not None:
+            progress(result)
         # as long as the list of failures the run record keeps anyway
         accepted = outcomes.filter(expr=col("order").not_in(refused)) if refused else outcomes
         log.info("ray: duplicates dropped at %.1f s", time.perf_counter() - clock)

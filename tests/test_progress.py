@@ -67,3 +67,13 @@ def test_a_run_without_a_terminal_prints_progress_lines(tmp_path, monkeypatch):
                                        "--workers", "1", "--progress-every", "2"])
     assert result.exit_code == 1
     assert "extract: 4/4 documents (100%)" in result.output and "1 failed" in result.output
+
+
+def test_every_call_lines_print_each_call():
+    from extract.cli import every_call_lines
+
+    lines = []
+    tick = every_call_lines(echo=lines.append)
+    tick(RunResult(total=3))
+    tick(RunResult(inputs=3, total=3))
+    assert [line.split(",")[0] for line in lines] == ["extract: 0/3 documents (0%)", "extract: 3/3 documents (100%)"]

@@ -72,8 +72,12 @@ def test_ray_engine_equals_local_engine_jsonl(local_ray, corpus, tmp_path):
 
     local_out, ray_out = tmp_path / "local", tmp_path / "ray"
     run_local(corpus, local_out, workers=2, fmt="jsonl")
-    result = run_on_ray(corpus, ray_out, DEFAULT_MODEL, workers=2, fmt="jsonl", quiet=True)
+    seen = []
+    result = run_on_ray(corpus, ray_out, DEFAULT_MODEL, workers=2, fmt="jsonl", quiet=True,
+                        progress=lambda r: seen.append((r.inputs, r.total, len(r.failures))))
     assert result.documents == len(list(SEEDS.iterdir()))
+    inputs = len(list(SEEDS.iterdir())) + 3  # and the two bad files and the copy named directly
+    assert seen == [(0, inputs, 0), (inputs, inputs, 3)]  # counted, then processed
     assert_same_files(ray_out, local_out, ".jsonl")
 
 
