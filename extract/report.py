@@ -54,6 +54,8 @@ mark .label{font-size:10px;font-weight:bold;margin-left:3px;text-transform:upper
 a.role{border-bottom:3px solid ROLE_COLOUR}
 .legend span{padding:2px 6px;margin-right:6px;border-radius:4px;color:#222}
 .pages a{margin-right:6px}
+.nowrap{white-space:nowrap}
+small{color:#666;word-break:break-all}
 :target{outline:3px solid #c00}
 """.replace("ROLE_COLOUR", COLOURS["role"]).replace("FONT_STACK", FONT_STACK)
 
@@ -182,9 +184,10 @@ def document_index(ds: Dataset, doc_ids: list[str], layout: Layout) -> str:
     rows = []
     for doc_id in doc_ids:
         doc = ds.documents[doc_id]
-        rows.append([f'<a href="{esc(layout.href(doc_id))}">{esc(doc_id)}</a>', esc(doc.get("title") or ""),
-                     esc(doc.get("published") or ""), esc(doc.get("outlet") or "")])
-    return table(["document", "title", "published", "outlet"], rows)
+        rows.append([f'<a href="{esc(layout.href(doc_id))}">{esc(doc.get("title") or doc_id)}</a>'
+                     f'<br><small>{esc(doc_id)}</small>',
+                     f'<span class="nowrap">{esc(doc.get("published") or "")}</span>', esc(doc.get("outlet") or "")])
+    return table(["document", "published", "outlet"], rows)
 
 
 def entity_documents(record: dict) -> list[str]:
@@ -200,8 +203,12 @@ def entity_entry(record: dict, ds: Dataset, layout: Layout) -> str:
     more = f" and {len(docs) - DOCUMENTS_PER_ENTITY} more" if len(docs) > DOCUMENTS_PER_ENTITY else ""
     aliases = f' <span class="aliases">({esc("、".join(record["aliases"]))})</span>' if record["aliases"] else ""
     return (f'<div class="entity" id="{esc(record["id"])}"><b>{esc(record["name"])}</b>{aliases} '
-            f'· {len(record["mentions"])} mentions in {len(docs)} documents'
+            f'· {counted(len(record["mentions"]), "mention")} in {counted(len(docs), "document")}'
             f'<div class="docs">{" · ".join(shown)}{more}</div></div>')
+
+
+def counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def ranked(table_: dict) -> list[dict]:
