@@ -209,17 +209,17 @@ def skip_reason(path: Path) -> str | None:
     known non-page suffixes are skipped; anything else is sniffed."""
     if path.name.startswith("."):
         return "hidden file"
+    rule, reason = suffix_rules().get(path.suffix.lower(), ("sniff", ""))
+    if rule == "skip":
+        return f"not a page: {reason} ({path.suffix.lower()})"
     if path.is_symlink() and not path.exists():
         return None  # a broken link among pages: read, so that it is reported as a failure
     if path.is_symlink() and path.is_dir():
         return "link to a folder (not followed)"
     if not path.is_file():
         return "not a regular file"
-    rule, reason = suffix_rules().get(path.suffix.lower(), ("sniff", ""))
     if rule == "page":
         return None
-    if rule == "skip":
-        return f"not a page: {reason} ({path.suffix.lower()})"
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
@@ -250,7 +250,12 @@ def walk(folder: Path, skipped: list[dict]) -> list[Path]:
     """The input files under ``folder`` in a stable order; the other files (and hidden
     folders, not walked) are added to ``skipped`` with their reason."""
     found = []
-    for path in sorted(folder.iterdir()):
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        skipped.append({"source": str(folder), "reason": f"unreadable folder: {exc.strerror or exc}"})
+        return found
+    for path in entries:
         if path.is_dir() and not path.is_symlink():
             if path.name.startswith("."):
                 skipped.append({"source": str(path), "reason": "hidden folder (not walked)"})

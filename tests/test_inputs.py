@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -122,3 +123,25 @@ def test_ids_of_a_flat_folder_are_file_names_without_extension(tmp_path):
 ])
 def test_sniffing_by_content(head, reason):
     assert sniff_skip_reason(head) == reason
+
+
+def test_links_and_unreadable_folders_in_a_tree(tmp_path, monkeypatch):
+    root = tmp_path / "crawl"
+    root.mkdir()
+    (root / "gone.html").symlink_to(root / "missing.html")  # a page that cannot be read: a failure later
+    (root / "gone.css").symlink_to(root / "missing.css")  # not a page either way
+    locked = root / "locked"
+    locked.mkdir()
+    (locked / "a.html").write_text(html_page("锁定"), encoding="utf-8")
+    listing = Path.iterdir
+
+    def iterdir(self):  # as without the permission to list it (tests may run as root)
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return listing(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    found = collect_inputs([root])
+    assert [s.doc_id for s in found.sources] == ["gone"]
+    reasons = {s["source"].rsplit("/", 1)[-1]: s["reason"] for s in found.skipped}
+    assert reasons == {"gone.css": "not a page: style sheet (.css)", "locked": "unreadable folder: Permission denied"}
