@@ -41,7 +41,85 @@ def read_input_list(inputs: tuple[Path, ...], from_stdin: bool) -> list[Path]:
 
 
 def show_progress(quiet: bool) -> bool:
+    """A live progress bar: on a terminal, unless quiet or under CI."""
     return not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def format_duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}h{rest // 60:02d}m" if hours else f"{rest // 60}m{rest % 60:02d}s"
+
+
+def progress_clock() -> float:
+    """The progress clock (a function of its own so that tests can replace it)."""
+    return time.monotonic()
+
+
+class ProgressStatus:
+    """Done/total, documents per second, time left and failures so far of a running
+    pipeline, from the running result that :func:`extract.pipeline.run` passes on."""
+
+    def __init__(self, clock=None):
+        self.clock = clock or progress_clock
+        self.started = self.clock()
+
+    def fields(self, result) -> dict[str, str]:
+        elapsed = max(1e-9, self.clock() - self.started)
+        rate = result.inputs / elapsed
+        left = max(0, result.total - result.inputs)
+        eta = format_duration(left / rate) if rate > 0 else "?"
+        return {"rate": f"{rate:.1f}", "eta": eta, "failed": str(len(result.failures))}
+
+    def line(self, result) -> str:
+        f = self.fields(result)
+        share = f" ({100 * result.inputs / result.total:.0f}%)" if result.total else ""
+        return (f"extract: {result.inputs}/{result.total} documents{share}, {f['rate']} docs/s, "
+                f"ETA {f['eta']}, {f['failed']} failed")
+
+
+def progress_lines(every: float, echo=None, clock=None):
+    """A progress callback for a run without a terminal (a log file, CI): one status line
+    on stderr every ``every`` seconds, and one when the last document is done."""
+    status = ProgressStatus(clock)
+    clock = status.clock
+    last = [clock()]
+    echo = echo or (lambda text: click.echo(text, err=True))
+
+    def tick(result) -> None:
+        now = clock()
+        finished = result.total and result.inputs == result.total
+        if now - last[0] >= every or (finished and now - status.started >= every):
+            last[0] = now
+            echo(status.line(result))
+
+    return tick
+
+
+def every_call_lines(echo=None):
+    """A progress callback that prints a status line each time it is called: for the Ray
+    engine, which calls it when the inputs are counted and when they are processed."""
+    status = ProgressStatus()
+    echo = echo or (lambda text: click.echo(text, err=True))
+    return lambda result: echo(status.line(result))
+
+
+def run_with_bar(run_pipeline, **kwargs):
+    """Run the pipeline with a live bar on the terminal: done/total, documents per
+    second, time left and failures so far."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} docs/s"), TextColumn("ETA {task.fields[eta]}"),
+               TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn()]
+    status = ProgressStatus()
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("extract", total=None, rate="0.0", eta="?", failed="0")
+
+        def tick(result) -> None:
+            bar.update(task, total=result.total, completed=result.inputs, **status.fields(result))
+
+        return run_pipeline(**kwargs, progress=tick)
 
 
 @main.command()
@@ -60,10 +138,16 @@ def show_progress(quiet: bool) -> bool:
               help="local worker processes, or a Ray Data job on the cluster of RAY_ADDRESS "
                    "(a local Ray instance with --workers CPUs if unset).")
 @click.option("--stdin", "from_stdin", is_flag=True, help="Also read input paths from standard input, one per line.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
+@click.option("--progress-every", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds between progress lines when stderr is not a terminal (a log file, CI).")
 @click.option("--verbose", "-v", is_flag=True, help="Log stage timings.")
-def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, quiet, verbose) -> None:
+def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, quiet, progress_every, verbose) -> None:
     """Process INPUT files, folders or globs (default: seeds/) into the dataset in --out.
+
+    Inside a folder every file whose content is HTML or text is a page (other files are
+    listed under "skipped" in run.json); its document id is its path relative to the
+    folder without extension (news/2024/index). A file named directly has its name.
 
     \b
     Exit codes:
@@ -84,31 +168,23 @@ def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, qui
         from .ray_engine import run as run_on_ray
 
         result = run_on_ray(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir,
-                            quiet=not show_progress(quiet))
+                            quiet=not show_progress(quiet), progress=None if quiet else every_call_lines())
     elif show_progress(quiet):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn()]
-        with Progress(*columns, transient=True) as bar:
-            task = bar.add_task("extract", total=None, rate="0.0")
-
-            def tick(result):
-                rate = result.inputs / max(1e-9, time.perf_counter() - started)
-                bar.update(task, advance=1, rate=f"{rate:.1f}")
-
-            result = run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir, progress=tick)
+        result = run_with_bar(run_pipeline, inputs=paths, out_dir=out_dir, model=chosen, workers=workers, fmt=fmt,
+                              cache_dir=cache_dir)
     else:
-        result = run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir)
+        result = run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir,
+                              progress=None if quiet else progress_lines(progress_every))
     for failure in result.failures:
         click.echo(f"error: {failure['source']}: {failure['reason']}", err=True)
     if verbose:
         for stage, seconds in sorted(result.timings.items(), key=lambda kv: -kv[1]):
             logging.getLogger("extract").info("stage %-24s %8.3f s", stage, seconds)
     if not quiet:
+        skipped = f", {len(result.skipped)} files skipped (see run.json)" if result.skipped else ""
         click.echo(
             f"{result.documents} documents written to {out_dir} ({result.cached} from cache), "
-            f"{len(result.failures)} failed, {time.perf_counter() - started:.1f} s",
+            f"{len(result.failures)} failed{skipped}, {time.perf_counter() - started:.1f} s",
             err=True,
         )
     sys.exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
@@ -145,13 +221,15 @@ def validate(dataset: Path) -> None:
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="HTML file to write (default: DATASET/../report.html).")
 def report(dataset: Path, out_file: Path | None) -> None:
-    """Write a self-contained HTML review page of DATASET (text with records highlighted)."""
-    from .report import render_report
-    from .write import write_atomic
+    """Write an HTML review of DATASET: a document index, People and Organisations panels
+    (aliases, the documents they appear in), each text with its records highlighted.
+    Beyond 300 documents, one page per document in a folder beside the report."""
+    from .report import write_report
 
     target = out_file or dataset.parent / "report.html"
-    write_atomic(target, render_report(dataset))
-    click.echo(f"report written to {target}", err=True)
+    written = write_report(dataset, target)
+    extra = f" (and {len(written) - 1} pages in {written[1].parent})" if len(written) > 1 else ""
+    click.echo(f"report written to {target}{extra}", err=True)
 
 
 @main.command("eval")
@@ -162,12 +240,19 @@ def report(dataset: Path, out_file: Path | None) -> None:
 @click.option("--show-errors", is_flag=True, help="List missed and spurious records per document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_command(dataset: Path, gold: Path, sources, show_errors: bool, as_json: bool) -> None:
-    """Score DATASET against the gold files in GOLD (P/R/F per field)."""
+    """Score DATASET against the gold files in GOLD (P/R/F per field).
+
+    Exit code 2 when there is nothing to score: GOLD holds no gold files, or DATASET
+    none of their documents."""
     import json
 
-    from .evaluate import evaluate, format_summary
+    from .evaluate import GoldError, evaluate, format_summary
 
-    evaluation = evaluate(dataset, gold, list(sources))
+    try:
+        evaluation = evaluate(dataset, gold, list(sources))
+    except GoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     summary = evaluation.summary()
     if as_json:
         click.echo(json.dumps({**summary, **({"errors": evaluation.errors} if show_errors else {})}, ensure_ascii=False, indent=1))

@@ -189,13 +189,49 @@ def score_values(ev: Evaluation, name: str, pred: list, truth: list, err: dict) 
     err[name] = {"missed": missed, "spurious": spurious}
 
 
+class GoldError(ValueError):
+    """A gold folder that cannot be scored against: empty, not gold files, or about
+    documents the dataset does not hold."""
+
+
+def gold_files(gold_dir: Path) -> list[Path]:
+    """The gold files of ``gold_dir`` (``*.json``, each one document's annotations with its
+    ``doc_id``); :class:`GoldError` saying what is wrong when there are none."""
+    paths = sorted(gold_dir.glob("*.json"))
+    if not paths:
+        raise GoldError(f"{gold_dir}: no gold files (*.json, one per document) in this folder")
+    for path in paths:
+        try:
+            gold = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise GoldError(f"{path}: not readable JSON: {exc}") from None
+        if not isinstance(gold, dict) or not isinstance(gold.get("doc_id"), str):
+            hint = " (a dataset folder? the gold folder comes second)" if path.stem in ("documents", "run") else ""
+            raise GoldError(f"{path}: not a gold file: no doc_id{hint}")
+    return paths
+
+
+def check_overlap(ds: "Dataset", dataset: Path, gold_ids: list[str]) -> None:
+    """:class:`GoldError` when the dataset has no documents, or none of the gold
+    documents: scoring would print zeros that look like results."""
+    if not ds.documents:
+        raise GoldError(f"{dataset}: no documents (documents.json missing or empty): not a dataset folder?")
+    if not set(gold_ids) & set(ds.documents):
+        raise GoldError(f"none of the {len(gold_ids)} gold documents ({', '.join(sorted(gold_ids)[:3])}...) is in "
+                        f"{dataset}, whose ids are {', '.join(sorted(ds.documents)[:3])}...: "
+                        "the gold of another set of pages?")
+
+
 def evaluate(dataset: Path, gold_dir: Path, sources: list[Path] | None = None) -> Evaluation:
-    """Score the dataset in ``dataset`` against every gold file in ``gold_dir``."""
+    """Score the dataset in ``dataset`` against every gold file in ``gold_dir``;
+    :class:`GoldError` when there is nothing to score (see :func:`gold_files`)."""
     ds = Dataset.load(dataset)
+    paths = gold_files(gold_dir)
+    golds = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    check_overlap(ds, dataset, [gold["doc_id"] for gold in golds])
     ev = Evaluation()
     sources = (sources or []) + [Path("seeds")]
-    for path in sorted(gold_dir.glob("*.json")):
-        gold = json.loads(path.read_text(encoding="utf-8"))
+    for gold in golds:
         doc_id = gold["doc_id"]
         doc = ds.documents.get(doc_id)
         err = ev.errors.setdefault(doc_id, {} if doc else {"missing_document": True})

@@ -8,10 +8,13 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from charset_normalizer import from_bytes
+
+from .data import read_tsv
 
 # Byte-order marks decide the encoding outright; detection is for the rest.
 BOMS = [
@@ -23,8 +26,11 @@ BOMS = [
 GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 # Pages larger than this are refused with a clear error rather than stalling a worker.
 MAX_BYTES = 10 * 1024 * 1024
-INPUT_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml"}
+# Bytes read from a file of unknown suffix to decide whether it is a page.
+SNIFF_BYTES = 8192
 HTML_SNIFF = re.compile(r"<(!doctype\s+html|html|head|body|meta|div|p|article)\b", re.I)
+# A file of unknown suffix that opens with a tag but is not HTML (HTML_SNIFF) is XML.
+MARKUP_START = re.compile(r"<(\?xml|[A-Za-z][\w:.-]*[\s/>])")
 # A decoded text with many C0 control characters (other than tab/newline/CR) is binary.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -48,7 +54,25 @@ class RawDocument:
     text: str
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """An input file and the id its document gets (see :func:`crawl_ids`)."""
+
+    path: Path
+    doc_id: str
+
+
+@dataclass
+class Inputs:
+    """What a run reads: the input files in order, and the files found in input folders
+    that are not pages, each with the reason (``{"source", "reason"}``)."""
+
+    sources: list[SourceFile]
+    skipped: list[dict]
+
+
 def doc_id_for(path: Path) -> str:
+    """The id of a file named directly: its name without extension."""
     return path.stem
 
 
@@ -108,8 +132,9 @@ def sniff_format(path: Path, text: str) -> str:
     return "html" if HTML_SNIFF.search(text[:2000]) else "text"
 
 
-def read_document(path: Path, max_bytes: int = MAX_BYTES) -> RawDocument:
-    """Read one source file. Raises :class:`IngestError` naming the file and the reason."""
+def read_document(path: Path, max_bytes: int = MAX_BYTES, doc_id: str | None = None) -> RawDocument:
+    """Read one source file (its document gets ``doc_id``, by default the file name
+    without extension). Raises :class:`IngestError` naming the file and the reason."""
     source = str(path)
     try:
         size = path.stat().st_size
@@ -123,7 +148,7 @@ def read_document(path: Path, max_bytes: int = MAX_BYTES) -> RawDocument:
     except ValueError as exc:
         raise IngestError(source, str(exc)) from None
     return RawDocument(
-        id=doc_id_for(path),
+        id=doc_id if doc_id is not None else doc_id_for(path),
         source=source,
         sha256=sha256_of(data),
         encoding=encoding,
@@ -132,13 +157,137 @@ def read_document(path: Path, max_bytes: int = MAX_BYTES) -> RawDocument:
     )
 
 
-def iter_sources(inputs: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and the input files inside named folders, in a stable order."""
+@lru_cache(maxsize=1)
+def suffix_rules() -> dict[str, tuple[str, str]]:
+    """suffix -> ("page" or "skip", reason), from data/input_suffixes.tsv."""
+    return {row[0]: (row[1], row[2] if len(row) > 2 else "") for row in read_tsv("input_suffixes.tsv")}
+
+
+@lru_cache(maxsize=1)
+def binary_signatures() -> tuple[tuple[bytes, str], ...]:
+    """(leading bytes, kind) from data/binary_signatures.tsv."""
+    return tuple((bytes.fromhex(signature), kind) for signature, kind in read_tsv("binary_signatures.tsv"))
+
+
+def binary_kind(head: bytes) -> str | None:
+    """The kind of binary file ``head`` starts like, or None."""
+    return next((kind for signature, kind in binary_signatures() if head.startswith(signature)), None)
+
+
+def sniff_skip_reason(head: bytes) -> str | None:
+    """Why a file that starts with ``head`` is not a page, or None when it is HTML or text.
+    Decided by content: its suffix was not a known one."""
+    if not head.strip():
+        return "empty file"
+    kind = binary_kind(head)
+    if kind is not None:
+        return f"binary: {kind}"
+    if b"\x00" not in head and HTML_SNIFF.search(head[:2000].decode("latin-1")):
+        return None  # tags are ASCII in every encoding but UTF-16: no need to detect it
+    try:
+        text, _ = decode(head)
+    except ValueError as exc:
+        # the head may end inside a character: only "binary" or "no encoding" reasons count
+        reason = str(exc)
+        if reason.startswith("undecodable"):
+            text = head.decode(detect_encoding(head), errors="replace")
+        else:
+            return reason.replace("binary file", "binary")
+    if HTML_SNIFF.search(text[:2000]):
+        return None
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith(("{", "[")):
+        return "not a page: JSON data"
+    if MARKUP_START.match(stripped):
+        return "not a page: XML or markup that is not HTML"
+    return None
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why ``path``, found inside an input folder, is not an input; None if it is one.
+    Known page suffixes are always inputs (so that a bad page is a reported failure);
+    known non-page suffixes are skipped; anything else is sniffed."""
+    if path.name.startswith("."):
+        return "hidden file"
+    rule, reason = suffix_rules().get(path.suffix.lower(), ("sniff", ""))
+    if rule == "skip":
+        return f"not a page: {reason} ({path.suffix.lower()})"
+    if path.is_symlink() and not path.exists():
+        return None  # a broken link among pages: read, so that it is reported as a failure
+    if path.is_symlink() and path.is_dir():
+        return "link to a folder (not followed)"
+    if not path.is_file():
+        return "not a regular file"
+    if rule == "page":
+        return None
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+    return sniff_skip_reason(head)
+
+
+def crawl_ids(root: Path, files: list[Path]) -> dict[Path, str]:
+    """The document id of each file found under the input folder ``root``: its path
+    relative to ``root`` without extension, ``/``-separated (``news/2024/index``), so that
+    the pages of a crawl (an index.html in every folder) each get their own id, the same
+    on every run. Files of one folder that differ only in their extension (index.html and
+    index.htm) keep the extension, so that their ids differ too."""
+    stems: dict[str, int] = {}
+    for path in files:
+        stem = path.relative_to(root).with_suffix("").as_posix()
+        stems[stem] = stems.get(stem, 0) + 1
+    ids = {}
+    for path in files:
+        relative = path.relative_to(root)
+        stem = relative.with_suffix("").as_posix()
+        ids[path] = stem if stems[stem] == 1 else relative.as_posix()
+    return ids
+
+
+def walk(folder: Path, skipped: list[dict]) -> list[Path]:
+    """The input files under ``folder`` in a stable order; the other files (and hidden
+    folders, not walked) are added to ``skipped`` with their reason."""
+    found = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        skipped.append({"source": str(folder), "reason": f"unreadable folder: {exc.strerror or exc}"})
+        return found
+    for path in entries:
+        if path.is_dir() and not path.is_symlink():
+            if path.name.startswith("."):
+                skipped.append({"source": str(path), "reason": "hidden folder (not walked)"})
+            else:
+                found.extend(walk(path, skipped))
+            continue
+        reason = skip_reason(path)
+        if reason is None:
+            found.append(path)
+        else:
+            skipped.append({"source": str(path), "reason": reason})
+    return found
+
+
+def collect_inputs(inputs: Iterable[Path]) -> Inputs:
+    """The input files of a run, each with its document id, and the skipped files.
+
+    A file named directly is always an input, its id its name without extension. Inside
+    a folder every regular file whose content is HTML or text is an input (see
+    :func:`skip_reason`), its id its path relative to that folder (:func:`crawl_ids`)."""
+    sources, skipped = [], []
     for item in inputs:
         if item.is_dir():
-            for path in sorted(item.rglob("*")):
-                # Broken links are yielded too, so that they are reported, not skipped.
-                if (path.is_file() or path.is_symlink()) and path.suffix.lower() in INPUT_SUFFIXES:
-                    yield path
+            files = walk(item, skipped)
+            ids = crawl_ids(item, files)
+            sources.extend(SourceFile(path, ids[path]) for path in files)
         else:
-            yield item
+            sources.append(SourceFile(item, doc_id_for(item)))
+    return Inputs(sources, sorted(skipped, key=lambda s: s["source"]))
+
+
+def iter_sources(inputs: Iterable[Path]) -> Iterator[Path]:
+    """Files named directly, and the input files inside named folders, in a stable order."""
+    for source in collect_inputs(inputs).sources:
+        yield source.path

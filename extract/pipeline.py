@@ -24,7 +24,7 @@ from spacy.language import Language
 
 from . import __version__
 from .clean import CleanDocument, clean
-from .ingest import IngestError, RawDocument, iter_sources, read_document
+from .ingest import IngestError, RawDocument, SourceFile, collect_inputs, read_document
 from .nlp import DEFAULT_MODEL, load_pipeline, model_name
 from .split import sentence_spans
 from .write import DatasetBuilder, write_atomic
@@ -39,6 +39,8 @@ class RunResult:
     inputs: int = 0
     cached: int = 0
     timings: Counter = field(default_factory=Counter)
+    total: int = 0  # input files to process, known before the first (for progress)
+    skipped: list[dict] = field(default_factory=list)  # files in input folders that are not pages
 
 
 def document_record(cleaned: CleanDocument) -> dict:
@@ -131,13 +133,15 @@ class Processor:
     def cache_path(self, raw: RawDocument) -> Path | None:
         if self.cache_dir is None:
             return None
-        key = hashlib.sha256(f"{self.version}|{raw.source}|{raw.sha256}".encode("utf-8")).hexdigest()
+        # the id is in the key: the same file reached from another input folder has another id
+        key = hashlib.sha256(f"{self.version}|{raw.source}|{raw.id}|{raw.sha256}".encode("utf-8")).hexdigest()
         return self.cache_dir / key[:2] / f"{key}.json"
 
-    def __call__(self, path: Path) -> dict:
+    def __call__(self, item: SourceFile | Path) -> dict:
+        path, doc_id = (item.path, item.doc_id) if isinstance(item, SourceFile) else (Path(item), None)
         try:
             start = time.perf_counter()
-            raw = read_document(path)
+            raw = read_document(path, doc_id=doc_id)
             self.timings["ingest"] += time.perf_counter() - start
             cached = self.cache_path(raw)
             if cached is not None and cached.exists():
@@ -164,11 +168,11 @@ def _init_worker(model, cache_dir) -> None:
     _WORKER = Processor(model, cache_dir)
 
 
-def _work(path: Path) -> tuple[dict, dict]:
-    return _WORKER(path), _WORKER.take_timings()
+def _work(item: SourceFile) -> tuple[dict, dict]:
+    return _WORKER(item), _WORKER.take_timings()
 
 
-def outcomes(paths: Iterable[Path], model, cache_dir, workers: int) -> Iterator[tuple[dict, dict]]:
+def outcomes(paths: Iterable[SourceFile | Path], model, cache_dir, workers: int) -> Iterator[tuple[dict, dict]]:
     """(outcome, stage timings) per path, in input order, from ``workers`` processes."""
     if workers <= 1:
         processor = Processor(model, cache_dir)
@@ -234,14 +238,18 @@ def run(
     """Process ``inputs`` (files or folders) and write the dataset to ``out_dir``.
 
     ``cache_dir`` keeps per-document results (default: ``.<out>.cache`` beside the
-    output folder); ``progress`` is called once per document with the running result.
+    output folder); ``progress`` is called once with the result before the first document
+    (its ``total`` set) and once per document with the running result.
     """
     cache_dir = cache_dir if cache_dir is not None else default_cache_dir(out_dir)
-    result = RunResult()
+    found = collect_inputs(inputs)
+    result = RunResult(total=len(found.sources), skipped=found.skipped)
     builder = DatasetBuilder(out_dir, fmt)
     seen: dict[str, str] = {}
+    if progress is not None:
+        progress(result)
     try:
-        for outcome, timings in outcomes(iter_sources(inputs), model, cache_dir, workers):
+        for outcome, timings in outcomes(found.sources, model, cache_dir, workers):
             result.inputs += 1
             result.timings.update(timings)
             accept(outcome, result, builder, seen)
@@ -254,6 +262,7 @@ def run(
             "inputs": result.inputs,
             "documents": result.documents,
             "failures": sorted(result.failures, key=lambda f: f["source"]),
+            "skipped": result.skipped,
             "counts": {},
         })
     except BaseException:

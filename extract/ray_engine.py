@@ -36,7 +36,7 @@ import pyarrow as pa
 from ray.data.expressions import col
 
 from . import __version__
-from .ingest import iter_sources
+from .ingest import SourceFile, collect_inputs
 from .schema import RUN_RECORD, TABLES
 from .write import (
     TableSink, document_records, organisation_record, person_record, role_records, serialised, write_table,
@@ -54,7 +54,7 @@ DERIVED_COLUMNS = ["items", "people", "organisations", "roles"]
 
 
 class DocumentActor:
-    """Ray Data actor: the per-document stages for a batch of (order, path) rows, and
+    """Ray Data actor: the per-document stages for a batch of (order, path, doc_id) rows, and
     what the cross-document steps need of each result (:func:`document_columns`)."""
 
     def __init__(self, model, cache_dir, cwd: str, fmt: str):
@@ -65,8 +65,8 @@ class DocumentActor:
 
     def __call__(self, batch: dict) -> dict:
         out = {column: [] for column in SUMMARY_COLUMNS + DERIVED_COLUMNS}
-        for order, path in zip(batch["order"], batch["path"]):
-            outcome = self.processor(Path(str(path)))
+        for order, path, doc_id in zip(batch["order"], batch["path"], batch["doc_id"]):
+            outcome = self.processor(SourceFile(Path(str(path)), str(doc_id)))
             timings = self.processor.take_timings()
             failure = outcome.get("failure", {})
             result = outcome.get("result")
@@ -396,8 +396,11 @@ def run(
     fmt: str = "json",
     cache_dir: Path | None = None,
     quiet: bool = False,
+    progress=None,
 ):
-    """Like :func:`extract.pipeline.run`, on Ray; returns its :class:`RunResult`."""
+    """Like :func:`extract.pipeline.run`, on Ray; returns its :class:`RunResult`.
+    ``progress`` is called with the result once the inputs are counted and once they are
+    all processed (Ray Data shows its own progress bars on a terminal)."""
     import ray
     import ray.data
 
@@ -411,8 +414,11 @@ def run(
     log.info("ray: connected in %.1f s", time.perf_counter() - clock)
     configure_data(quiet, max(1, workers))
     try:
-        paths = [{"order": i, "path": str(p)} for i, p in enumerate(iter_sources(inputs))]
-        result = RunResult(inputs=len(paths))
+        found = collect_inputs(inputs)
+        paths = [{"order": i, "path": str(s.path), "doc_id": s.doc_id} for i, s in enumerate(found.sources)]
+        result = RunResult(total=len(paths), skipped=found.skipped)
+        if progress is not None:
+            progress(result)
         if not paths:
             return write_empty(out_dir, fmt, model, result)
         batch = min(BATCH_SIZE, -(-len(paths) // workers))  # a small corpus still reaches every actor
@@ -426,6 +432,9 @@ def run(
         outcomes = outcomes.repartition(partitions).materialize()  # see partition_count
         log.info("ray: outcomes in %d blocks at %.1f s", partitions, time.perf_counter() - clock)
         refused = tally(outcomes, result)
+        result.inputs = len(paths)
+        if progress is not None:
+            progress(result)
         # as long as the list of failures the run record keeps anyway
         accepted = outcomes.filter(expr=col("order").not_in(refused)) if refused else outcomes
         log.info("ray: duplicates dropped at %.1f s", time.perf_counter() - clock)
@@ -497,6 +506,7 @@ def run_record(model, result, counts: dict[str, int]) -> dict:
         "inputs": result.inputs,
         "documents": result.documents,
         "failures": sorted(result.failures, key=lambda f: f["source"]),
+        "skipped": result.skipped,
         "counts": counts,
     }
 

@@ -40,7 +40,8 @@ class Mention(Record):
 
 
 class Document(Record):
-    id: str = Field(description="source file name without extension")
+    id: str = Field(description="path of the source file relative to the input folder it was found in, without "
+                               "extension, /-separated (a file named directly: its name without extension)")
     source: str = Field(description="path of the source file as given")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the raw bytes")
     encoding: str = Field(description="detected encoding of the raw bytes")
@@ -101,6 +102,11 @@ class Failure(Record):
     reason: str
 
 
+class Skipped(Record):
+    source: str = Field(description="path of a file found in an input folder")
+    reason: str = Field(description="why it is not an input: not HTML or text (binary, a script, data), hidden, empty")
+
+
 class Run(Record):
     """The run record: what was read, what failed and why, what was written."""
 
@@ -109,6 +115,7 @@ class Run(Record):
     inputs: NonNegInt
     documents: NonNegInt
     failures: list[Failure]
+    skipped: list[Skipped] = Field(default=[], description="files in input folders that were not read, and why")
     counts: dict[str, NonNegInt]
 
 

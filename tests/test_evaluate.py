@@ -53,3 +53,42 @@ def test_scores_a_handmade_dataset(tmp_path):
     assert summary["roles"]["f"] == 1.0 and summary["role_org"] == {"accuracy": 1.0, "n": 1}
     assert summary["dates"] == {"p": 1.0, "r": 0.5, "f": 0.6667, "tp": 1, "fp": 0, "fn": 1}
     assert summary["published"]["f"] == 1.0
+
+
+def write_tables(folder, documents):
+    folder.mkdir()
+    (folder / "documents.json").write_text(json.dumps(documents, ensure_ascii=False), encoding="utf-8")
+
+
+def test_eval_with_an_empty_gold_folder_says_so_and_fails(tmp_path):
+    from click.testing import CliRunner
+    from extract.cli import main
+
+    write_tables(tmp_path / "out", [{"id": "a", "source": "a.txt", "text": "甲乙"}])
+    (tmp_path / "gold").mkdir()
+    result = CliRunner().invoke(main, ["eval", str(tmp_path / "out"), str(tmp_path / "gold")])
+    assert result.exit_code == 2
+    assert "no gold files" in result.output
+
+
+def test_eval_with_the_folders_swapped_says_so_and_fails(tmp_path):
+    from click.testing import CliRunner
+    from extract.cli import main
+
+    write_tables(tmp_path / "out", [{"id": "a", "source": "a.txt", "text": "甲乙"}])
+    result = CliRunner().invoke(main, ["eval", str(tmp_path / "out"), str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "not a gold file" in result.output and "comes second" in result.output
+
+
+def test_eval_against_the_gold_of_other_pages_says_so_and_fails(tmp_path):
+    from click.testing import CliRunner
+    from extract.cli import main
+
+    write_tables(tmp_path / "out", [{"id": "a", "source": "a.txt", "text": "甲乙"}])
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "z.json").write_text(json.dumps({"doc_id": "z", "people": []}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(tmp_path / "out"), str(gold)])
+    assert result.exit_code == 2
+    assert "none of the 1 gold documents" in result.output

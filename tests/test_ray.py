@@ -30,17 +30,19 @@ def local_ray():
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """The seeds, a copy of one seed in a subfolder (the same document id) and two
-    bad files, so that the cross-document steps and the failure path are both exercised."""
+    """The inputs of a run: a folder of the seeds and two bad files, and a copy of one seed
+    from elsewhere named directly (the same document id: its name without extension), so
+    that the cross-document steps and the failure path are both exercised."""
     folder = tmp_path_factory.mktemp("ray_corpus")
     seeds = sorted(SEEDS.iterdir())
     for path in seeds:
         shutil.copy(path, folder / path.name)
-    (folder / "zz_again").mkdir()
-    shutil.copy(seeds[0], folder / "zz_again" / seeds[0].name)
+    again = tmp_path_factory.mktemp("ray_again") / seeds[0].name
+    shutil.copy(seeds[0], again)
     (folder / "empty.html").write_bytes(b"")
     (folder / "binary.html").write_bytes(bytes(range(256)) * 64)
-    return folder
+    (folder / "photo").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # skipped: run.json lists it
+    return [folder, again]
 
 
 def assert_same_files(ray_out, local_out, suffix):
@@ -51,8 +53,8 @@ def assert_same_files(ray_out, local_out, suffix):
 
 def test_ray_engine_equals_local_engine_json(local_ray, corpus, tmp_path):
     local_out, ray_out = tmp_path / "local", tmp_path / "ray"
-    run_local([corpus], local_out, workers=2)
-    result = CliRunner().invoke(main, ["run", str(corpus), "--out", str(ray_out), "--engine", "ray",
+    run_local(corpus, local_out, workers=2)
+    result = CliRunner().invoke(main, ["run", *map(str, corpus), "--out", str(ray_out), "--engine", "ray",
                                        "--workers", "2", "--quiet"])
     assert result.exit_code == 1, result.output  # the bad files and the duplicate fail, the rest is written
     assert_same_files(ray_out, local_out, ".json")
@@ -60,6 +62,7 @@ def test_ray_engine_equals_local_engine_json(local_ray, corpus, tmp_path):
     assert record["documents"] == len(list(SEEDS.iterdir()))
     assert len(record["failures"]) == 3
     assert any("duplicate document id" in f["reason"] for f in record["failures"])
+    assert [s["reason"] for s in record["skipped"]] == ["binary: PNG image"]
     roles = json.loads((ray_out / "roles.json").read_text(encoding="utf-8"))
     assert any(role["organisation"] for role in roles)  # the organisation join did link
 
@@ -68,9 +71,13 @@ def test_ray_engine_equals_local_engine_jsonl(local_ray, corpus, tmp_path):
     from extract.ray_engine import run as run_on_ray
 
     local_out, ray_out = tmp_path / "local", tmp_path / "ray"
-    run_local([corpus], local_out, workers=2, fmt="jsonl")
-    result = run_on_ray([corpus], ray_out, DEFAULT_MODEL, workers=2, fmt="jsonl", quiet=True)
+    run_local(corpus, local_out, workers=2, fmt="jsonl")
+    seen = []
+    result = run_on_ray(corpus, ray_out, DEFAULT_MODEL, workers=2, fmt="jsonl", quiet=True,
+                        progress=lambda r: seen.append((r.inputs, r.total, len(r.failures))))
     assert result.documents == len(list(SEEDS.iterdir()))
+    inputs = len(list(SEEDS.iterdir())) + 3  # and the two bad files and the copy named directly
+    assert seen == [(0, inputs, 0), (inputs, inputs, 3)]  # counted, then processed
     assert_same_files(ray_out, local_out, ".jsonl")
 
 

@@ -3,7 +3,7 @@
 # the pkuseg segmenter, the table of words the NER corpora cut (extract_word_splits) and
 # the word-level NER.
 # usage: bash training/train.sh [CORPORA_DIR] [WORK_DIR]
-#   CORPORA_DIR  default ../shared/corpora (formats: see its README)
+#   CORPORA_DIR  default ../shared/corpora (formats: see its README.md)
 #   WORK_DIR     default training/work (intermediate files; not committed)
 # Settings: SEG_ITER (pkuseg iterations, default 16), SEG_REG (the pkuseg trainer's
 # regularisation, the sigma of its Gaussian prior; default 2, the library's is 1),
@@ -11,11 +11,11 @@
 # char: see below), NER_STEPS (word-level NER steps, default 24000; it stops earlier
 # when the development score has not improved for 4000 steps), FOLLOW_MSRA (1: where
 # People's Daily leaves unlabelled a string MSRA labels, such as 十五大, its training
-# text marks it missing rather than outside; default 0, see README).
+# text marks it missing rather than outside; default 0, see docs/models.md).
 # NER_LEVEL=char trains the character-level NER instead (two stages, CHAR_STEPS and
 # CHAR_STEPS_2, defaults 9000 and 10000) and installs it at CHAR_TARGET (default
 # training/work/zh_extract_char; use it with `extract run --model`); it scores higher
-# on MSRA but lower on People's Daily and runs at about 60% of the speed, see README.
+# on MSRA but lower on People's Daily and runs at about 60% of the speed, see docs/models.md.
 # Test splits are never read here; development splits are carved from training files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
