@@ -1,0 +1,285 @@
+"""A news page's metadata from its lines: headline, publication date, outlet, byline, address.
+
+Plain-text crawls, markdown crawls and rendered HTML pages are all read as lines. The
+page is split around its article body: the *header* (from the headline to the first
+paragraph) holds the date, 来源 and byline lines a page prints above the article, the
+*trailer* (a few lines after the last paragraph) the 本文来源, 责任编辑 and 发布日期 lines
+some pages print below it. Dates elsewhere (a comment's timestamp, a related article's
+date) are never taken. Patterns live in ``data/page_meta.json``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from .data import read_json
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+MAX_BYLINE_CHARS = 80  # a longer line is prose that happens to name a reporter
+NAME_SPLIT = re.compile(r"[\s、，,;；/]+")
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    role: str
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    data = read_json("page_meta.json")
+    compiled: dict = {}
+    for key, value in data.items():
+        if key.startswith("_"):
+            continue
+        if isinstance(value, str):
+            compiled[key] = re.compile(value)
+        elif isinstance(value, list) and not key.endswith("_words"):
+            compiled[key] = [re.compile(v) for v in value]
+        else:
+            compiled[key] = value
+    roles = sorted(data["roles"], key=len, reverse=True)
+    # A one-character role (文, 图, 摄) is a credit only before a colon or a slash.
+    compiled["role"] = re.compile(
+        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：])" for r in roles)
+    )
+    return compiled
+
+
+# --- dates -----------------------------------------------------------------------------
+
+def iso_from_match(m: re.Match) -> str | None:
+    """ISO date, or date-time with seconds when the match has a time; None if impossible."""
+    try:
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        if m.groupdict().get("H") is not None:
+            moment = datetime(y, mo, d, int(m["H"]), int(m["M"]), int(m["S"] or 0))
+            return moment.strftime("%Y-%m-%dT%H:%M:%S")
+        return datetime(y, mo, d).strftime("%Y-%m-%d")
+    except (ValueError, TypeError):
+        return None
+
+
+def print_edition(line: str) -> tuple[str, str] | None:
+    """(date, newspaper) of a print-edition line 《X报》（2025年03月04日第 18 版）."""
+    m = rules()["print_edition"].search(line)
+    if m and (iso := iso_from_match(m)):
+        return iso, m["outlet"].strip()
+    return None
+
+
+def published_in_line(line: str, labelled_only: bool = False) -> str | None:
+    """The publication date (or date-time) a line states, or None.
+
+    A date counts when a publication label (发布时间, 日期, ...) stands before it, or,
+    unless ``labelled_only``, when it opens the line (a header line "2023-05-12 10:31
+    来源: ..."). A date after an update or comment label (最后更新, 评论) never counts.
+    """
+    line = line.strip()
+    if edition := print_edition(line):
+        return edition[0]
+    r = rules()
+    for m in r["date"].finditer(line):
+        before = line[: m.start()]
+        if r["not_published_label"].search(before):
+            continue
+        labelled = bool(r["published_label"].search(before))
+        opens_line = not before.strip(" 　[【（(")
+        if labelled or (opens_line and not labelled_only):
+            if iso := iso_from_match(m):
+                return iso
+    return None
+
+
+def first_published(lines: list[str], labelled_only: bool = False) -> str | None:
+    return next((p for line in lines if (p := published_in_line(line, labelled_only))), None)
+
+
+def meta_published(metas: dict[str, str], ld: list[dict]) -> str | None:
+    """The publication date-time from meta tags or JSON-LD (local time, zone dropped)."""
+    keys = [
+        "article:published_time", "og:article:published_time", "og:release_date", "datepublished",
+        "pubdate", "publishdate", "publish_date", "publication_date", "publishtime", "publishedtime",
+        "sailthru.date", "dc.date.issued", "dc.date", "date",
+    ]
+    values = [metas[k] for k in keys if k in metas]
+    values += [str(obj["datePublished"]) for obj in ld if obj.get("datePublished")]
+    for value in values:
+        m = rules()["date"].search(value.replace("T", " "))
+        if m and (iso := iso_from_match(m)):
+            return iso
+    return None
+
+
+# --- outlet ----------------------------------------------------------------------------
+
+def valid_outlet(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip(" 　:：。.")
+    if len(name) < 2 or any(p.search(name) for p in rules()["source_not_outlet"]):
+        return None
+    return name
+
+
+def source_in_lines(lines: list[str]) -> str | None:
+    """The outlet a 来源/转载自 line names (not a picture's 图片来源 credit)."""
+    for line in lines:
+        for m in rules()["source_label"].finditer(line):
+            if line[max(0, m.start() - 2): m.start() + 3].startswith(("图片", "图源")) or "图片来源" in line[: m.end()]:
+                continue
+            if name := valid_outlet(m["outlet"]):
+                return name
+    return None
+
+
+def edition_outlet(lines: list[str]) -> str | None:
+    return next((e[1] for line in lines if (e := print_edition(line))), None)
+
+
+def compiled_by(lines: list[str]) -> str | None:
+    """The outlet of a "X综合Y" line (the outlet compiled the story from Y's reports)."""
+    for line in lines:
+        m = rules()["compiled_by"].match(line.strip())
+        if m and not m["outlet"].startswith(("本", "据")):
+            return valid_outlet(m["outlet"])
+    return None
+
+
+def copyright_holder(lines: list[str]) -> str | None:
+    """The site's own name from its copyright line: the outlet of last resort."""
+    for line in lines:
+        m = rules()["copyright_holder"].search(line)
+        if m:
+            name = re.sub(r"(版权所有|所有)$", "", m["outlet"])
+            if name := valid_outlet(name):
+                return name
+    return None
+
+
+# --- byline ----------------------------------------------------------------------------
+
+def role_name(credit: str) -> str:
+    return rules()["roles"][credit]
+
+
+def split_names(segment: str) -> list[tuple[str, bool]] | None:
+    """(name, photographer?) for each name in a credit's segment; None if a token is no name.
+
+    People's Daily pads two-character names to three with spaces ("王  者"): two
+    single characters in a row are one name. A trailing 摄 marks a photographer.
+    """
+    tokens = [t for t in NAME_SPLIT.split(segment.strip(" :：|｜()（）[]【】")) if t]
+    tokens = [re.sub(r"[_＿][A-Za-z0-9]+$", "", t) for t in tokens]  # portal editor ids: 张三_NN123
+    joined: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if len(tokens[i]) == 1 and i + 1 < len(tokens) and len(tokens[i + 1]) == 1:
+            joined.append(tokens[i] + tokens[i + 1])
+            i += 2
+        else:
+            joined.append(tokens[i])
+            i += 1
+    names: list[tuple[str, bool]] = []
+    for token in joined:
+        photo = len(token) >= 3 and token.endswith("摄")
+        name = token[:-1] if photo else token
+        if not rules()["name"].match(name):
+            return None
+        names.append((name, photo))
+    return names
+
+
+def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | None]:
+    """The credits of one byline line and the outlet its reporter's credit names
+    ("新华社记者 张三" gives 新华社); ([], None) when the line is no byline."""
+    line = markdown_text(line)
+    edition = rules()["print_edition"].search(line)
+    if edition:  # "本报记者 张三《某某日报》（...第 4 版）": the credit before the edition
+        line = line[: edition.start()] + " " + line[edition.end():]
+    line = line.strip().strip("()（）[]【】").strip()
+    if len(line) > MAX_BYLINE_CHARS:
+        return [], None
+    r = rules()
+    matches = list(r["role"].finditer(line))
+    if not matches:
+        return [], None
+    prefix = line[: matches[0].start()]
+    outlet = None
+    if prefix.strip():
+        bare = re.sub(r["byline_prefix"].pattern + "+$", "", prefix.strip())
+        if re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{2,12}", bare) and not prefix[-1].isspace():
+            outlet = bare if not bare.startswith(tuple(r["not_outlet_words"])) else None
+        elif not (prefix[-1].isspace() or re.fullmatch(r"(本报|本台|本刊|本网|特约|首席|实习|见习|全媒体)+", prefix.strip())):
+            return [], None
+    authors: list[Author] = []
+    for k, m in enumerate(matches):
+        end = matches[k + 1].start() if k + 1 < len(matches) else len(line)
+        segment = line[m.end(): end]
+        # A credit is followed by names up to the next credit or a labelled field (来源：...).
+        segment = re.split(r"\s(?=\S{1,6}[:：])", segment)[0]
+        if not segment.strip(" :：|｜") and k + 1 == len(matches) and next_line:
+            segment = next_line
+        names = split_names(segment)
+        if names is None:
+            if k == 0:
+                return [], None
+            continue
+        role = role_name(m.group())
+        authors.extend(Author(n, "摄影" if photo else role) for n, photo in names)
+    if outlet and not any(a.role in ("记者", "编辑", "通讯员") for a in authors):
+        outlet = None
+    return authors, outlet
+
+
+def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
+    """All credits in ``lines`` (in order, each name and role once) and the first outlet named."""
+    authors: list[Author] = []
+    outlet = None
+    for i, line in enumerate(lines):
+        found, named = byline_in_line(line, lines[i + 1] if i + 1 < len(lines) else "")
+        authors.extend(a for a in found if a not in authors)
+        outlet = outlet or named
+    return authors, outlet
+
+
+# --- headline --------------------------------------------------------------------------
+
+def strip_site_suffix(title: str) -> str:
+    """Drop trailing site names joined by a separator (标题_某某网, 标题 - 某某新闻)."""
+    r = rules()
+    title = title.strip()
+    while True:
+        separators = list(r["title_separators"].finditer(title))
+        if not separators:
+            return title
+        last = separators[-1]
+        head, tail = title[: last.start()].strip(), title[last.end():].strip()
+        if not tail or len(tail) > 16 or not r["site_suffix"].search(tail) or len(head) < 4:
+            return title
+        title = head
+
+
+def markdown_text(line: str) -> str:
+    """A markdown line without its block markers (#, >, list bullets) and emphasis."""
+    line = re.sub(r"^\s*(?:#{1,6}|>|[-*+]\s)\s*", "", line)
+    return re.sub(r"(\*\*|__)(.+?)\1", r"\2", line).strip()
+
+
+def markdown_heading(lines: list[str]) -> str | None:
+    """The first top-level markdown heading ("# 标题")."""
+    for line in lines:
+        m = re.match(r"^#\s+(.+?)\s*#*$", line.strip())
+        if m:
+            return m.group(1).strip()
+    return None
+
+
+def url_in_lines(lines: list[str]) -> str | None:
+    for line in lines:
+        m = rules()["url_line"].search(line.strip())
+        if m:
+            return m["url"].rstrip(").,，。)")
+    return None
