@@ -24,14 +24,15 @@ from . import clean_meta as meta
 from .data import read_json
 from .ingest import RawDocument
 
-SENTENCE_END = set("。！？…!?")
+SENTENCE_END = set("。！？…")
 CLAUSE_MARKS = set("，,、；;：:")
 MIN_PROSE_CHARS = 25
 MIN_ARTICLE_CHARS = 20  # fewer non-space characters than this is no article
 TRAILING_CREDIT_WINDOW = 10
-HEADLINE_RUN = 4  # this many short unpunctuated lines in a row is a list, not prose
+HEADLINE_RUN = 5  # this many short unpunctuated lines in a row is a list, not prose (more than MAX_GAP)
 MAX_GAP = 4  # more non-prose lines than this between two paragraphs end the article
 HEADER_WINDOW = 15  # without a headline line, the header is this many lines above the body
+ABOVE_HEADLINE = 3  # lines above the headline still read as header lines
 TRAILER_WINDOW = 12  # lines after the article searched for 本文来源, 责任编辑, 发布日期
 LATE_BLOCK_WEIGHT = 0.3  # prose below a comment or recommendation marker weighs this much
 
@@ -115,8 +116,26 @@ def is_prose(line: str) -> bool:
 
 
 def is_credit(line: str) -> bool:
+    """A credit line: 记者 X, (作者名), 每经编辑 X, 版式设计：X, 新华社记者 X摄."""
     line = meta.markdown_text(line.strip())
-    return len(line) <= 60 and matches_any(line, chrome_rules()["credit_line"])
+    return len(line) <= 60 and (matches_any(line, chrome_rules()["credit_line"]) or bool(meta.byline_in_line(line)[0]))
+
+
+def is_markdown_heading(line: str) -> bool:
+    return bool(re.match(r"^#{1,6}\s+\S", line.strip()))
+
+
+def leading_furniture_start(lines: list[str], first: int) -> int:
+    """In a markdown crawl, the first line after the headings: the byline, print-edition
+    and caption lines between the headings and the first paragraph are the article's."""
+    headings = [i for i in range(first) if is_markdown_heading(lines[i])]
+    if not headings:
+        return first
+    start = headings[-1] + 1
+    between = [line for line in lines[start:first] if line.strip()]
+    if len(between) > MAX_GAP or any(is_chrome(line) or is_section_marker(line) for line in between):
+        return first
+    return next(i for i in range(start, first + 1) if i == first or lines[i].strip())
 
 
 def is_short_unpunctuated(line: str) -> bool:
@@ -157,7 +176,7 @@ def body_range(lines: list[str]) -> tuple[int, int] | None:
     # Leading credits ("本报讯 记者…") directly above the first paragraph.
     while first > 0 and lines[first - 1].strip() and is_credit(lines[first - 1]):
         first -= 1
-    return first, trailing_credits_end(lines, last)
+    return leading_furniture_start(lines, first), trailing_credits_end(lines, last)
 
 
 def trailing_credits_end(lines: list[str], last: int) -> int:
@@ -291,7 +310,11 @@ def lines_metadata(lines: list[str], first: int, last: int, body: list[str]) -> 
     index = headline_index(lines, first)
     title, title_outlet = headline_text(lines[index]) if index is not None else (None, None)
     start = index if index is not None else max(0, first - HEADER_WINDOW)
-    header = [line for line in lines[start:first]]
+    # The byline and edition lines the body opens with belong to the header too.
+    while first <= last and first < len(lines) and not is_prose(lines[first]):
+        first += 1
+    # Lines a page prints just above its headline (a date, a 来源 line) count as well.
+    header = lines[start:first] + lines[max(0, start - ABOVE_HEADLINE): start]
     trailer = trailer_lines(lines, last)
     ends = body[:3] + body[-4:]
     authors, byline_outlet = meta.bylines(header + body[:3] + body[-4:] + trailer)

@@ -52,6 +52,8 @@ def document_record(cleaned: CleanDocument) -> dict:
         "title": cleaned.title,
         "published": cleaned.published,
         "outlet": cleaned.outlet,
+        "authors": [{"name": a.name, "role": a.role} for a in cleaned.authors],
+        "url": cleaned.url,
         "text": cleaned.text,
         "sentences": [{"start": s, "end": e} for s, e in sentence_spans(cleaned.text)],
     }
