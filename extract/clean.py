@@ -34,7 +34,6 @@ MAX_GAP = 4  # more non-prose lines than this between two paragraphs end the art
 HEADER_WINDOW = 15  # without a headline line, the header is this many lines above the body
 ABOVE_HEADLINE = 3  # lines above the headline still read as header lines
 TRAILER_WINDOW = 12  # lines after the article searched for 本文来源, 责任编辑, 发布日期
-LATE_BLOCK_WEIGHT = 0.3  # prose below a comment or recommendation marker weighs this much
 
 PINYIN_SYLLABLE = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?[aeiouvüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+(?:ng|n|r)?"
 PINYIN_GLOSS = re.compile(
@@ -143,10 +142,9 @@ def is_short_unpunctuated(line: str) -> bool:
     return bool(line) and len(line) < MIN_PROSE_CHARS and not any(c in SENTENCE_END for c in line)
 
 
-def prose_blocks(lines: list[str]) -> list[tuple[int, int, float]]:
-    """(first, last, weight) of each run of prose lines. A run ends at a section marker
-    or after more than MAX_GAP non-prose lines; runs below a comment or recommendation
-    marker weigh less, so that a long comment thread does not outweigh the article."""
+def prose_blocks(lines: list[str]) -> list[tuple[int, int, int, bool]]:
+    """(first, last, prose characters, below comments?) of each run of prose lines.
+    A run ends at a section marker or after more than MAX_GAP non-prose lines."""
     blocks: list[list] = []
     gap, broken, late = 0, True, False
     for i, line in enumerate(lines):
@@ -155,7 +153,7 @@ def prose_blocks(lines: list[str]) -> list[tuple[int, int, float]]:
             continue
         if is_prose(stripped):
             if broken or gap > MAX_GAP:
-                blocks.append([i, i, 0.0, late])
+                blocks.append([i, i, 0, late])
             blocks[-1][1] = i
             blocks[-1][2] += len(stripped)
             gap, broken = 0, False
@@ -163,8 +161,16 @@ def prose_blocks(lines: list[str]) -> list[tuple[int, int, float]]:
             gap += 1
             if is_section_marker(stripped):
                 broken = True
-                late = late or bool(blocks)
-    return [(first, last, mass * (LATE_BLOCK_WEIGHT if late else 1.0)) for first, last, mass, late in blocks]
+                late = late or (bool(blocks) and is_comment_marker(stripped))
+    return [tuple(block) for block in blocks]
+
+
+def pick_block(blocks: list[tuple[int, int, int, bool]]) -> tuple[int, int]:
+    """The article: the run with the most prose (the earliest of equals). Comments come
+    below the article, so prose below a comment marker counts only if nothing is above."""
+    eligible = [b for b in blocks if not b[3]] or blocks
+    first, last, _, _ = max(eligible, key=lambda b: b[2])
+    return first, last
 
 
 def body_range(lines: list[str]) -> tuple[int, int] | None:
@@ -172,7 +178,7 @@ def body_range(lines: list[str]) -> tuple[int, int] | None:
     blocks = prose_blocks(lines)
     if not blocks:
         return None
-    first, last, _ = max(blocks, key=lambda b: b[2])  # first of equals: the earliest
+    first, last = pick_block(blocks)
     # Leading credits ("本报讯 记者…") directly above the first paragraph.
     while first > 0 and lines[first - 1].strip() and is_credit(lines[first - 1]):
         first -= 1

@@ -17,7 +17,9 @@ from functools import lru_cache
 from .data import read_json
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+SHORT_DATE_LINE = 40  # a header line this short is read for its date wherever it stands
 MAX_BYLINE_CHARS = 80  # a longer line is prose that happens to name a reporter
+TRAILING_CREDIT = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
 NAME_SPLIT = re.compile(r"[\s、，,;；/]+")
 
 
@@ -75,7 +77,8 @@ def published_in_line(line: str, labelled_only: bool = False) -> str | None:
 
     A date counts when a publication label (发布时间, 日期, ...) stands before it, or,
     unless ``labelled_only``, when it opens the line (a header line "2023-05-12 10:31
-    来源: ..."). A date after an update or comment label (最后更新, 评论) never counts.
+    来源: ...") or the line is short (an account name and its date). A date after an
+    update or comment label (最后更新, 评论) never counts.
     """
     line = line.strip()
     if edition := print_edition(line):
@@ -86,8 +89,9 @@ def published_in_line(line: str, labelled_only: bool = False) -> str | None:
         if r["not_published_label"].search(before):
             continue
         labelled = bool(r["published_label"].search(before))
-        opens_line = not before.strip(" 　[【（(")
-        if labelled or (opens_line and not labelled_only):
+        # "2023-05-12 10:31 来源：…" opens its line; "某某发布 2023-05-12" is a short line
+        placed = not before.strip(" 　[【（(") or len(line) <= SHORT_DATE_LINE
+        if labelled or (placed and not labelled_only):
             if iso := iso_from_match(m):
                 return iso
     return None
@@ -240,6 +244,9 @@ def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
     outlet = None
     for i, line in enumerate(lines):
         found, named = byline_in_line(line, lines[i + 1] if i + 1 < len(lines) else "")
+        closing = TRAILING_CREDIT.search(line)
+        if not found and closing:  # a paragraph that ends "…需要。(文/图 张三 李四)"
+            found, named = byline_in_line(closing.group(1))
         authors.extend(a for a in found if a not in authors)
         outlet = outlet or named
     return authors, outlet

@@ -1,0 +1,97 @@
+"""Metadata line rules: headline suffixes, dates, outlets and bylines (own sentences)."""
+from __future__ import annotations
+
+import pytest
+
+from extract.clean_meta import (
+    Author, byline_in_line, bylines, compiled_by, copyright_holder, markdown_heading, meta_published,
+    print_edition, published_in_line, source_in_lines, strip_site_suffix, url_in_lines,
+)
+
+
+@pytest.mark.parametrize("title, headline", [
+    ("某市推进新能源汽车产业发展_某某新闻网", "某市推进新能源汽车产业发展"),
+    ("某市推进新能源汽车产业发展 - 某某财经 - 某某网", "某市推进新能源汽车产业发展"),
+    ("某市推进新能源汽车产业发展｜某某客户端", "某市推进新能源汽车产业发展"),
+    ("1-6月某省外资到资增长三成", "1-6月某省外资到资增长三成"),  # a hyphen inside the headline stays
+    ("某市两会：代表热议-民生实事", "某市两会：代表热议-民生实事"),  # the tail is no site name
+])
+def test_site_suffix_is_removed_by_a_general_rule(title, headline):
+    assert strip_site_suffix(title) == headline
+
+
+@pytest.mark.parametrize("line, value", [
+    ("2023-05-12 10:31　来源：某某日报", "2023-05-12T10:31:00"),
+    ("发布时间：2023年5月12日 10:31:20", "2023-05-12T10:31:20"),
+    ("发布日期:2021/01/05", "2021-01-05"),
+    ("时间：2022.11.14 16时28分", "2022-11-14T16:28:00"),
+    ("《某某日报》（2025年03月04日第 18 版）", "2025-03-04"),
+    ("某某发布 2024-03-08 18:20", "2024-03-08T18:20:00"),
+    ("最后更新: 2023-05-12 11:00", None),
+    ("评论时间：2023-05-13 09:00", None),
+    ("会议决定，于2023年6月1日起在全市范围内推行新的垃圾分类办法，并开展为期三个月的宣传活动。", None),
+])
+def test_publication_date_lines(line, value):
+    assert published_in_line(line) == value
+
+
+def test_trailer_dates_need_a_label():
+    assert published_in_line("2023-05-12", labelled_only=True) is None
+    assert published_in_line("发布时间：2023-05-12", labelled_only=True) == "2023-05-12"
+
+
+def test_print_edition_gives_date_and_newspaper():
+    assert print_edition("> 本报记者 张三《某某日报》（2025年03月04日第 18 版）") == ("2025-03-04", "某某日报")
+
+
+def test_meta_tags_and_json_ld_dates_drop_the_zone():
+    assert meta_published({"article:published_time": "2020-02-29T18:34:31+08:00"}, []) == "2020-02-29T18:34:31"
+    assert meta_published({}, [{"datePublished": "2021-07-02"}]) == "2021-07-02"
+    assert meta_published({"keywords": "a"}, []) is None
+
+
+@pytest.mark.parametrize("lines, outlet", [
+    (["2023-05-12 10:31 来源: 某某日报"], "某某日报"),
+    (["版权声明 来源：某某晚报 时间：2019-09-23"], "某某晚报"),
+    (["转载自：某某商报"], "某某商报"),
+    (["图片来源：某某图库"], None),  # a picture credit names no outlet
+    (["信息来源：市发展改革委、市统计局等"], None),  # a list of departments is no outlet
+    (["来源：网络"], None),
+])
+def test_source_lines(lines, outlet):
+    assert source_in_lines(lines) == outlet
+
+
+def test_compiled_by_and_copyright_holder():
+    assert compiled_by(["某某经济新闻综合新华社"]) == "某某经济新闻"
+    assert compiled_by(["本报综合新华社"]) is None
+    assert copyright_holder(["版权所有：某某网站 备案号"]) == "某某网站"
+
+
+@pytest.mark.parametrize("line, authors, outlet", [
+    ("本报记者  张三丰  李  四", [("张三丰", "记者"), ("李四", "记者")], None),
+    ("某某社记者 王小明摄", [("王小明", "摄影")], None),
+    ("某某新闻记者 叶一 宋二", [("叶一", "记者"), ("宋二", "记者")], "某某新闻"),
+    ("某经编辑 周三", [("周三", "编辑")], "某经"),
+    ("责任编辑：赵四_NN1234", [("赵四", "责任编辑")], None),
+    ("本文来源：某某周报 作者：钱五", [("钱五", "作者")], None),
+    ("（记者 孙六 通讯员 李七）", [("孙六", "记者"), ("李七", "通讯员")], None),
+    ("文/图 周八 吴九", [("周八", "作者"), ("吴九", "作者")], None),
+    ("记者注意到，今年以来全市新增企业三千家", [], None),
+    ("针对此事，某公司对某某新闻记者回应称", [], None),
+])
+def test_bylines(line, authors, outlet):
+    found, named = byline_in_line(line)
+    assert [(a.name, a.role) for a in found] == authors
+    assert named == outlet
+
+
+def test_byline_names_on_the_next_line_and_closing_credits_in_a_paragraph():
+    assert bylines(["责任编辑:", "刘一"])[0] == [Author("刘一", "责任编辑")]
+    assert bylines(["会议要求各部门抓好落实。（记者 王二）"])[0] == [Author("王二", "记者")]
+
+
+def test_markdown_heading_and_url_lines():
+    assert markdown_heading(["### 引题", "# 主标题在这里", "## 副题"]) == "主标题在这里"
+    assert url_in_lines(["原文链接：https://example.cn/a/1.html"]) == "https://example.cn/a/1.html"
+    assert url_in_lines(["网址不详"]) is None

@@ -1,0 +1,237 @@
+"""The clean stage on each page form, on small pages written for these tests."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from extract.clean import NoArticle, clean
+from extract.clean_meta import Author
+from extract.ingest import RawDocument
+
+P1 = "5月11日，某市召开新能源汽车产业推进会，会议通报了一季度全市新能源汽车产量和出口情况。"
+P2 = "会议指出，全市已形成整车、电池、电机和电控较为完整的产业链，下一步将加快建设充电设施。"
+P3 = "市发展改革委有关负责人表示，今年将新建公共充电桩五千个，并在郊区县实现乡镇全覆盖。"
+COMMENT = "网友甲：我家楼下一直没有充电桩，希望这次真的能建起来，不然买了车也没地方充电。"
+
+
+def raw(text: str, fmt: str = "text") -> RawDocument:
+    return RawDocument(id="t", source=f"t.{'html' if fmt == 'html' else 'txt'}", sha256="0" * 64,
+                       encoding="utf-8", format=fmt, text=text)
+
+
+PORTAL_CRAWL = f"""某市推进新能源汽车产业发展_某某新闻网
+首页
+新闻
+财经
+体育
+首页 > 新闻 > 正文
+某市推进新能源汽车产业发展
+2023-05-12 10:31:05　来源: 某某日报
+分享到：
+（原标题：新能源汽车产业推进会召开）
+{P1}
+会议现场
+{P2}
+{P3}
+本文来源：某某日报
+责任编辑：王五_NE1234
+跟贴 12
+网友评论仅供其表达个人看法，并不表明本网立场。
+{COMMENT}
+2023-05-12 11:02:00
+{COMMENT}
+为您推荐
+某县召开农业工作会议
+某区举办招聘会
+"""
+
+
+def test_portal_crawl_keeps_the_article_not_the_comments():
+    doc = clean(raw(PORTAL_CRAWL))
+    # the caption inside the article and the closing source credit stay
+    assert doc.text.split("\n") == [P1, "会议现场", P2, P3, "本文来源：某某日报"]
+    assert doc.title == "某市推进新能源汽车产业发展"
+    assert doc.published == "2023-05-12T10:31:05"  # the header's, not a comment's time
+    assert doc.outlet == "某某日报"
+    assert doc.authors == (Author("王五", "责任编辑"),)
+
+
+def test_long_comment_thread_does_not_outweigh_the_article():
+    page = PORTAL_CRAWL.replace(COMMENT, "\n".join([COMMENT] * 8))
+    assert clean(raw(page)).text.split("\n")[0] == P1
+
+
+MARKDOWN_CRAWL = f"""### 引题写在这里
+
+# 某市新能源汽车产量增长三成
+
+## 副题写在这里
+
+> 本报记者  张三丰  李  四《某某日报》（2025年03月04日第 18 版）
+
+{P1}
+
+**产业链更完整**
+
+{P2}
+"""
+
+
+def test_markdown_crawl_headline_edition_date_outlet_and_byline():
+    doc = clean(raw(MARKDOWN_CRAWL))
+    assert doc.title == "某市新能源汽车产量增长三成"
+    assert doc.published == "2025-03-04"
+    assert doc.outlet == "某某日报"
+    # a two-character name padded to three with spaces is one name
+    assert doc.authors == (Author("张三丰", "记者"), Author("李四", "记者"))
+    assert P1 in doc.text and P2 in doc.text and "引题" not in doc.text
+
+
+def test_trailer_date_and_source_when_the_header_has_none():
+    page = f"""某市推进新能源汽车产业发展
+首页
+新闻
+{P1}
+{P2}(文/图 赵六 钱七)
+点赞
+阅读 120
+发布日期：2019-09-23 14:34:05  所属分类：新闻
+版权声明 来源：某某晚报 时间：2019-09-23 14:34:05
+"""
+    doc = clean(raw(page))
+    assert doc.published == "2019-09-23T14:34:05"
+    assert doc.outlet == "某某晚报"
+    assert doc.authors == (Author("赵六", "作者"), Author("钱七", "作者"))
+
+
+def test_dates_of_related_articles_and_updates_are_not_the_publication_date():
+    page = f"""某市推进新能源汽车产业发展
+最后更新: 2020-01-02 08:00
+{P1}
+{P2}
+相关新闻
+某县召开农业工作会议 2020-01-01
+"""
+    assert clean(raw(page)).published is None
+
+
+def test_follow_prompts_and_disclaimers_are_not_the_article():
+    page = f"""某市推进新能源汽车产业发展
+{P1}
+{P2}
+关注我们的微信公众号，每天阅读更多本地新闻，欢迎大家转发分享给身边的朋友们。
+免责声明：本文仅代表作者个人观点，与本网站无关，其原创性以及文中陈述文字和内容未经本站证实。
+"""
+    assert clean(raw(page)).text.split("\n") == [P1, P2]
+
+
+def test_compiled_story_names_its_outlet_and_editor_byline_prefix_is_an_outlet():
+    page = f"某市推进新能源汽车产业发展\n某某新闻编辑 孙八\n{P1}\n{P2}\n某某经济新闻综合新华社\n"
+    doc = clean(raw(page))
+    assert doc.outlet == "某某经济新闻"  # the compiling outlet before the byline's
+    assert Author("孙八", "编辑") in doc.authors
+    assert clean(raw(f"某市推进新能源汽车产业发展\n某某新闻编辑 孙八\n{P1}\n{P2}\n")).outlet == "某某新闻"
+
+
+PORTAL_HTML = f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>某市推进新能源汽车产业发展_某某财经网</title>
+<meta property="og:title" content="某市推进新能源汽车产业发展">
+<meta property="article:published_time" content="2023-05-12T10:31:05+08:00">
+<meta name="Copyright" content="某某网版权所有">
+<link rel="canonical" href="https://news.example.cn/2023/05/12/a1.html">
+</head><body>
+<div class="nav"><a href="/">首页</a><a href="/n">新闻</a><a href="/f">财经</a></div>
+<div class="side"><h3>热门新闻</h3><ul><li><a href="/1">某县召开农业工作会议部署春耕</a></li>
+<li><a href="/2">某区举办大型招聘会</a></li></ul></div>
+<div class="main"><h1>某市推进新能源汽车产业发展</h1>
+<div class="info">2023-05-12 10:31:05　来源: <a href="/src">某某晚报</a></div>
+<div class="article"><p>（原标题：新能源汽车产业推进会召开）</p>
+<p>{P1}</p><p>{P2}</p><p>{P3}</p>
+<p>某某晚报记者 周九</p></div>
+<div class="comments"><h3>网友评论</h3><p>{COMMENT}</p><p>{COMMENT}</p></div>
+<div class="rec"><h3>为您推荐</h3><ul><li><a href="/3">某县召开农业工作会议部署春耕</a></li></ul></div>
+</div><div class="footer">某某网版权所有 Copyright 2023</div></body></html>"""
+
+
+def test_portal_html_article_headline_time_outlet_byline_and_address():
+    doc = clean(raw(PORTAL_HTML, "html"))
+    assert doc.text.split("\n") == [P1, P2, P3, "某某晚报记者 周九"]
+    assert doc.title == "某市推进新能源汽车产业发展"
+    assert doc.published == "2023-05-12T10:31:05"
+    assert doc.outlet == "某某晚报"  # the 来源 line, not the copyright footer
+    assert doc.authors == (Author("周九", "记者"),)
+    assert doc.url == "https://news.example.cn/2023/05/12/a1.html"
+
+
+def test_html_date_from_json_ld_and_title_without_site_suffix():
+    page = PORTAL_HTML.replace('<div class="info">2023-05-12 10:31:05　来源: <a href="/src">某某晚报</a></div>', "")
+    page = page.replace('<meta property="article:published_time" content="2023-05-12T10:31:05+08:00">', "")
+    page = page.replace('<meta property="og:title" content="某市推进新能源汽车产业发展">', "")
+    page = page.replace("<h1>某市推进新能源汽车产业发展</h1>", "")
+    page = page.replace("</head>", '<script type="application/ld+json">'
+                        + json.dumps({"@type": "NewsArticle", "datePublished": "2023-05-12T10:31:05+08:00"})
+                        + "</script></head>")
+    doc = clean(raw(page, "html"))
+    assert doc.published == "2023-05-12T10:31:05"
+    assert doc.title == "某市推进新能源汽车产业发展"
+
+
+GOVERNMENT_HTML = f"""<html><head><meta charset="utf-8"><title>某市推进新能源汽车产业发展-某市人民政府网站</title></head>
+<body><div class="top">某市人民政府网站</div>
+<div class="content"><h2>某市推进新能源汽车产业发展</h2>
+<div>发布日期：2021年01月05日　信息来源：市发展改革委、市工业和信息化局等　字号：[大][中][小]</div>
+<div class="text"><p>{P1}</p><p>{P2}</p><p>{P3}</p></div></div>
+<div class="foot">版权所有：某市人民政府网站　主办：某市人民政府办公厅</div></body></html>"""
+
+
+def test_government_page_names_itself_when_it_names_no_other_source():
+    doc = clean(raw(GOVERNMENT_HTML, "html"))
+    assert doc.published == "2021-01-05"
+    assert doc.title == "某市推进新能源汽车产业发展"
+    assert doc.outlet == "某市人民政府网站"  # a list of departments is no outlet
+    assert doc.text.split("\n") == [P1, P2, P3]
+
+
+WECHAT_HTML = f"""<html><head><meta charset="utf-8"><meta property="og:title" content="某市新能源汽车产量增长三成">
+<title>某市新能源汽车产量增长三成</title></head><body>
+<div id="js_article"><h1 id="activity-name">某市新能源汽车产量增长三成</h1>
+<div id="meta_content"><span>某某发布</span><em id="publish_time">2024-03-08 18:20</em></div>
+<div id="js_content"><p>{P1}</p><p>{P2}</p><p>{P3}</p>
+<p>来源：某某日报</p><p>编辑：吴十</p></div>
+<div class="qr"><p>长按识别二维码关注我们</p><p>关注该公众号，获取更多本地资讯。</p></div>
+<div id="js_pc_qr_code">微信扫一扫关注该公众号</div></div></body></html>"""
+
+
+def test_wechat_article_keeps_text_and_drops_the_follow_prompt():
+    doc = clean(raw(WECHAT_HTML, "html"))
+    assert doc.text.split("\n")[:3] == [P1, P2, P3]
+    assert "关注" not in doc.text
+    assert doc.title == "某市新能源汽车产量增长三成"
+    assert doc.published == "2024-03-08T18:20:00"
+    assert doc.outlet == "某某日报"
+    assert Author("吴十", "编辑") in doc.authors
+
+
+@pytest.mark.parametrize("page, fmt", [
+    ("首页\n登录\n注册\n", "text"),
+    ("<html><body><div><a href='/'>首页</a></div><script>var a = 1;</script></body></html>", "html"),
+])
+def test_a_page_without_an_article_raises_with_its_reason(page, fmt):
+    with pytest.raises(NoArticle, match="minimum"):
+        clean(raw(page, fmt))
+
+
+def test_the_pipeline_reports_a_page_without_article_as_a_failure(tmp_path):
+    from extract.pipeline import run
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "menu.txt").write_text("首页\n新闻\n登录\n", encoding="utf-8")
+    (folder / "article.txt").write_text(f"某市推进新能源汽车产业发展\n{P1}\n", encoding="utf-8")
+    result = run([folder], tmp_path / "out", None, cache_dir=tmp_path / "cache")
+    assert result.documents == 1
+    assert [f["source"].rsplit("/", 1)[-1] for f in result.failures] == ["menu.txt"]
+    assert "no article" in result.failures[0]["reason"]
+    documents = json.loads((tmp_path / "out" / "documents.json").read_text(encoding="utf-8"))
+    assert documents[0]["authors"] == [] and documents[0]["url"] is None
