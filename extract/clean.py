@@ -32,6 +32,7 @@ TRAILING_CREDIT_WINDOW = 10
 HEADLINE_RUN = 5  # this many short unpunctuated lines in a row is a list, not prose (more than MAX_GAP)
 MAX_GAP = 4  # more non-prose lines than this between two paragraphs end the article
 HEADER_WINDOW = 15  # without a headline line, the header is this many lines above the body
+CONSENSUS = 0.9  # extractions that agree this much (bigram F) are the same article
 ABOVE_HEADLINE = 3  # lines above the headline still read as header lines
 TRAILER_WINDOW = 12  # lines after the article searched for 本文来源, 责任编辑, 发布日期
 
@@ -372,15 +373,19 @@ def agreement(a: Counter, b: Counter) -> float:
 
 
 def pick_candidate(candidates: dict[str, list[str]]) -> list[str]:
-    """The candidate article the others agree with most (the medoid); on a tie the
-    first extractor's. Two failures cannot outvote a good extraction: an empty
-    candidate agrees with nothing."""
+    """The candidate article the others agree with most (the medoid), or, of the
+    candidates that agree with it nearly all the way (CONSENSUS), the longest: close
+    extractions differ mostly by what one of them left out (a caption, a repeated
+    paragraph). An empty candidate agrees with nothing, so two failures cannot outvote
+    a good extraction; ties go to the first extractor."""
     names = [n for n, lines in candidates.items() if lines]
     if not names:
         return []
     grams = {n: bigram_counts("".join(candidates[n])) for n in names}
     score = {n: sum(agreement(grams[n], grams[o]) for o in names if o != n) for n in names}
-    return candidates[max(names, key=lambda n: score[n])]
+    medoid = max(names, key=lambda n: score[n])
+    close = [n for n in names if n == medoid or agreement(grams[n], grams[medoid]) >= CONSENSUS]
+    return candidates[max(close, key=lambda n: sum(grams[n].values()))]
 
 
 def locate(page: list[str], line: str, start: int = 0) -> int | None:
