@@ -334,6 +334,7 @@ def lines_metadata(lines: list[str], first: int, last: int, body: list[str]) -> 
         or byline_outlet
         or title_outlet
         or legacy_byline_outlet("\n".join(ends))
+        or meta.reporter_outlet("\n".join(body))
     )
     published = meta.first_published(header) or meta.first_published(trailer, labelled_only=True)
     url = meta.url_in_lines(header + trailer)

@@ -152,6 +152,15 @@ def compiled_by(lines: list[str]) -> str | None:
     return None
 
 
+def reporter_outlet(text: str) -> str | None:
+    """The outlet whose reporter the story speaks to: 对某某新闻记者表示 gives 某某新闻."""
+    for m in rules()["reporter_of"].finditer(text):
+        name = m["outlet"]
+        if not name.startswith(tuple(rules()["not_outlet_words"])) and not re.search("[的了在是和与及等]", name):
+            return valid_outlet(name)
+    return None
+
+
 def copyright_holder(lines: list[str]) -> str | None:
     """The site's own name from its copyright line: the outlet of last resort."""
     for line in lines:

@@ -95,3 +95,12 @@ def test_markdown_heading_and_url_lines():
     assert markdown_heading(["### 引题", "# 主标题在这里", "## 副题"]) == "主标题在这里"
     assert url_in_lines(["原文链接：https://example.cn/a/1.html"]) == "https://example.cn/a/1.html"
     assert url_in_lines(["网址不详"]) is None
+
+
+def test_the_outlet_whose_reporter_the_story_speaks_to():
+    from extract.clean_meta import reporter_outlet
+
+    assert reporter_outlet("针对此事，某公司对某某财经记者独家回应称，目前没有减持计划。") == "某某财经"
+    assert reporter_outlet("他在接受《某某周刊》记者采访时表示，市场仍有空间。") == "某某周刊"
+    assert reporter_outlet("该负责人对本报记者表示，项目进展顺利。") is None
+    assert reporter_outlet("他向前来采访的记者介绍了情况。") is None
