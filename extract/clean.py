@@ -312,9 +312,22 @@ class PageMeta:
     url: str | None = None
 
 
-def lines_metadata(lines: list[str], first: int, last: int, body: list[str]) -> PageMeta:
-    """Headline, date, outlet, byline and address from the lines around the body."""
-    index = headline_index(lines, first)
+def printed_headline(lines: list[str], first: int, title: str) -> int | None:
+    """The last line above the body that prints ``title`` (an HTML page's known headline)."""
+    key = re.sub(r"\s+", "", title)
+    for i in range(first - 1, -1, -1):
+        line = re.sub(r"\s+", "", lines[i])
+        if key and key in line and len(line) <= len(key) + 20:
+            return i
+    return None
+
+
+def lines_metadata(lines: list[str], first: int, last: int, body: list[str], title: str | None = None) -> PageMeta:
+    """Headline, date, outlet, byline and address from the lines around the body.
+    ``title``, when the page's markup already names the headline, marks where the
+    header starts."""
+    known = printed_headline(lines, first, title) if title else None
+    index = known if known is not None else headline_index(lines, first)
     title, title_outlet = headline_text(lines[index]) if index is not None else (None, None)
     start = index if index is not None else max(0, first - HEADER_WINDOW)
     # The byline and edition lines the body opens with belong to the header too.
@@ -415,9 +428,10 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
     if first is None or last is None:
         span = body_range(page)
         first, last = span if span else (len(page), len(page) - 1)
-    found = lines_metadata(page, first, max(first, last), body)
     metas, ld = html.meta_tags(tree), html.json_ld(tree)
-    title = html_title(tree, metas) or found.title
+    title = html_title(tree, metas)
+    found = lines_metadata(page, first, max(first, last), body, title)
+    title = title or found.title
     published = found.published or meta.meta_published(metas, ld)
     outlet = found.outlet or valid_site_name(metas) or meta.copyright_holder(page[last + 1:])
     url = html.canonical_url(tree, metas) or found.url

@@ -235,3 +235,13 @@ def test_the_pipeline_reports_a_page_without_article_as_a_failure(tmp_path):
     assert "no article" in result.failures[0]["reason"]
     documents = json.loads((tmp_path / "out" / "documents.json").read_text(encoding="utf-8"))
     assert documents[0]["authors"] == [] and documents[0]["url"] is None
+
+
+def test_html_sidebar_dates_and_headlines_are_not_the_articles():
+    page = PORTAL_HTML.replace("<li><a href=\"/2\">某区举办大型招聘会</a></li>",
+                               "<li><a href=\"/2\">某区举办大型招聘会</a> 2023-04-01 08:00</li>")
+    page = page.replace('<div class="info">2023-05-12 10:31:05', '<div class="info">发布时间：2023-05-12 10:31:05')
+    page = page.replace('<meta property="article:published_time" content="2023-05-12T10:31:05+08:00">', "")
+    doc = clean(raw(page, "html"))
+    assert doc.published == "2023-05-12T10:31:05"
+    assert doc.title == "某市推进新能源汽车产业发展"
