@@ -45,7 +45,7 @@ def rules() -> dict:
     roles = sorted(data["roles"], key=len, reverse=True)
     # A one-character role (文, 图, 摄) is a credit only before a colon or a slash.
     compiled["role"] = re.compile(
-        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：])" for r in roles)
+        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜])" for r in roles)
     )
     return compiled
 
@@ -157,6 +157,19 @@ def reporter_outlet(text: str) -> str | None:
     for m in rules()["reporter_of"].finditer(text):
         name = m["outlet"]
         if not name.startswith(tuple(rules()["not_outlet_words"])) and not re.search("[的了在是和与及等]", name):
+            return valid_outlet(name)
+    return None
+
+
+def dated_publisher(lines: list[str]) -> str | None:
+    """The publisher a header line names beside the date, without a label
+    (2023-05-12 10:31 某某财经, or an account: 某某发布 2024-03-08)."""
+    for line in lines:
+        m = rules()["dated_name"].match(line.strip())
+        if not m:
+            continue
+        name = m["after"] or m["before"]
+        if name not in rules()["not_publisher_words"] and not any(w in name for w in rules()["not_publisher_parts_words"]):
             return valid_outlet(name)
     return None
 

@@ -104,3 +104,19 @@ def test_the_outlet_whose_reporter_the_story_speaks_to():
     assert reporter_outlet("他在接受《某某周刊》记者采访时表示，市场仍有空间。") == "某某周刊"
     assert reporter_outlet("该负责人对本报记者表示，项目进展顺利。") is None
     assert reporter_outlet("他向前来采访的记者介绍了情况。") is None
+
+
+def test_a_bare_name_beside_the_header_date_is_the_publisher():
+    from extract.clean_meta import dated_publisher
+
+    assert dated_publisher(["2023-05-12 10:31 某某财经"]) == "某某财经"
+    assert dated_publisher(["某某发布 2024-03-08"]) == "某某发布"  # an account and its date
+    assert dated_publisher(["2023-05-12 10:31 举报"]) is None
+    assert dated_publisher(["2023-05-12 10:31 星期五"]) is None
+    assert dated_publisher(["2023-05-12 10:31"]) is None
+
+
+def test_one_character_credits_take_a_colon_or_a_bar():
+    assert byline_in_line("文 | 张三")[0] == [Author("张三", "作者")]
+    assert byline_in_line("图：李四")[0] == [Author("李四", "摄影")]
+    assert byline_in_line("文化产业发展很快")[0] == []
