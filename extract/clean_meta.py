@@ -20,6 +20,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 SHORT_DATE_LINE = 40  # a header line this short is read for its date wherever it stands
 MAX_BYLINE_CHARS = 80  # a longer line is prose that happens to name a reporter
 TRAILING_CREDIT = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
+LEADING_CREDIT = re.compile(r"^[^（(。，]{0,30}?(?:讯|电)\s*[（(]([^（）()]{2,40})[）)]")
 NAME_SPLIT = re.compile(r"[\s、，,;；/]+")
 
 
@@ -163,8 +164,12 @@ def reporter_outlet(text: str) -> str | None:
 
 def dated_publisher(lines: list[str]) -> str | None:
     """The publisher a header line names beside the date, without a label
-    (2023-05-12 10:31 某某财经, or an account: 某某发布 2024-03-08)."""
-    for line in lines:
+    (2023-05-12 10:31 某某财经, or an account: 某某发布 2024-03-08), or on the line
+    just above or below a line that holds only the date (self-media headers)."""
+    date_only = [i for i, line in enumerate(lines) if rules()["date"].fullmatch(line.strip())]
+    pairs = [f"{lines[i - 1].strip()} {lines[i].strip()}" for i in date_only if i > 0]
+    pairs += [f"{lines[i].strip()} {lines[i + 1].strip()}" for i in date_only if i + 1 < len(lines)]
+    for line in [*lines, *pairs]:
         m = rules()["dated_name"].match(line.strip())
         if not m:
             continue
@@ -266,8 +271,8 @@ def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
     outlet = None
     for i, line in enumerate(lines):
         found, named = byline_in_line(line, lines[i + 1] if i + 1 < len(lines) else "")
-        closing = TRAILING_CREDIT.search(line)
-        if not found and closing:  # a paragraph that ends "…需要。(文/图 张三 李四)"
+        closing = TRAILING_CREDIT.search(line) or LEADING_CREDIT.match(line)
+        if not found and closing:  # "…需要。(文/图 张三 李四)", "本报讯（记者 张三）…"
             found, named = byline_in_line(closing.group(1))
         authors.extend(a for a in found if a not in authors)
         outlet = outlet or named

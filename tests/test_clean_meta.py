@@ -120,3 +120,12 @@ def test_one_character_credits_take_a_colon_or_a_bar():
     assert byline_in_line("文 | 张三")[0] == [Author("张三", "作者")]
     assert byline_in_line("图：李四")[0] == [Author("李四", "摄影")]
     assert byline_in_line("文化产业发展很快")[0] == []
+
+
+def test_credits_opening_a_paragraph_and_an_account_beside_a_date_line():
+    from extract.clean_meta import dated_publisher
+
+    assert bylines(["本报讯（记者赵五）记者从某市住建局获悉，今年将改造一百个小区。"])[0] == [Author("赵五", "记者")]
+    assert bylines(["某某社某地5月1日电（记者 钱六 孙七）某地今天举行了活动。"])[0] == [
+        Author("钱六", "记者"), Author("孙七", "记者")]
+    assert dated_publisher(["某某科技观察", "2023-07-21 15:02", "关注"]) == "某某科技观察"
