@@ -423,7 +423,8 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
         name: article_lines([strip_pinyin_glosses(line) for line in lines])[0]
         for name, lines in html.article_candidates(raw.text).items()
     }
-    body = pick_candidate(candidates)
+    # When no extractor finds an article, the page's own lines are read like a text crawl.
+    body = pick_candidate(candidates) or article_lines(page)[0]
     first = locate(page, body[0]) if body else None
     last = locate(page, body[-1], first or 0) if body else None
     if first is None or last is None:

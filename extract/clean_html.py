@@ -43,20 +43,16 @@ def render_lines(node) -> list[str]:
     parts: list[str] = []
 
     def walk(element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag.lower() in INVISIBLE_TAGS or not tag:
-            parts.append(element.tail or "") if tag == "" or tag.lower() in INVISIBLE_TAGS else None
+        tag = element.tag.lower() if isinstance(element.tag, str) else None
+        if tag is None or tag in INVISIBLE_TAGS:  # comments, processing instructions, scripts
+            parts.append(element.tail or "")
             return
-        block = tag.lower() in BLOCK_TAGS
-        if block:
-            parts.append("\n")
-        if tag.lower() == "br":
-            parts.append("\n")
+        block = tag in BLOCK_TAGS
+        parts.append("\n" if block or tag == "br" else "")
         parts.append(element.text or "")
         for child in element:
             walk(child)
-        if block:
-            parts.append("\n")
+        parts.append("\n" if block else "")
         parts.append(element.tail or "")
 
     walk(node)

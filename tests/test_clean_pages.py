@@ -245,3 +245,11 @@ def test_html_sidebar_dates_and_headlines_are_not_the_articles():
     doc = clean(raw(page, "html"))
     assert doc.published == "2023-05-12T10:31:05"
     assert doc.title == "某市推进新能源汽车产业发展"
+
+
+def test_html_without_paragraph_markup_is_read_like_a_text_crawl(monkeypatch):
+    from extract import clean_html
+
+    monkeypatch.setattr(clean_html, "EXTRACTORS", {"none": lambda html: []})
+    page = f"<html><body><div>首页</div><div>某市推进新能源汽车产业发展</div><div>{P1}<br>{P2}</div></body></html>"
+    assert clean(raw(page, "html")).text.split("\n") == [P1, P2]
