@@ -33,6 +33,7 @@ HEADLINE_RUN = 5  # this many short unpunctuated lines in a row is a list, not p
 MAX_GAP = 4  # more non-prose lines than this between two paragraphs end the article
 HEADER_WINDOW = 15  # without a headline line, the header is this many lines above the body
 CONSENSUS = 0.9  # extractions that agree this much (bigram F) are the same article
+MIN_HEADLINE_CHARS = 4  # a shorter h1 or title is a site name or a section
 ABOVE_HEADLINE = 3  # lines above the headline still read as header lines
 TRAILER_WINDOW = 12  # lines after the article searched for 本文来源, 责任编辑, 发布日期
 
@@ -431,7 +432,7 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
         span = body_range(page)
         first, last = span if span else (len(page), len(page) - 1)
     metas, ld = html.meta_tags(tree), html.json_ld(tree)
-    title = html_title(tree, metas)
+    title = html_title(tree, metas, page, first)
     found = lines_metadata(page, first, max(first, last), body, title)
     title = title or found.title
     published = found.published or meta.meta_published(metas, ld)
@@ -446,21 +447,21 @@ def valid_site_name(metas: dict[str, str]) -> str | None:
     return meta.valid_outlet(name) if name and HAN.search(name) else None
 
 
-def html_title(tree, metas: dict[str, str]) -> str | None:
-    """The headline: an h1 the title tag or og:title starts with, else og:title or the
-    title tag without its site suffix, else the only h1."""
+def html_title(tree, metas: dict[str, str], page: list[str], first: int) -> str | None:
+    """The headline: of an h1 the title tag or og:title starts with, og:title and the
+    title tag (without their site suffix), and the other h1s, the first the page prints
+    on a line of its own above the article; if none is printed, the first of them."""
     from . import clean_html as html
 
     tag = html.title_tag(tree) or ""
     og = metas.get("og:title", "")
     h1s = [meta.strip_site_suffix(h) for h in html.headings(tree)]
-    for h in h1s:
-        if len(h) >= 4 and (tag.startswith(h) or og.startswith(h)):
-            return h
-    for text in (og, tag):
-        if text and HAN.search(text):
-            return meta.strip_site_suffix(text)
-    return h1s[0] if len(h1s) == 1 else None
+    named = [h for h in h1s if len(h) >= MIN_HEADLINE_CHARS and (tag.startswith(h) or og.startswith(h))]
+    named += [meta.strip_site_suffix(text) for text in (og, tag) if text and HAN.search(text)]
+    for text in [*named, *h1s]:
+        if len(text) >= MIN_HEADLINE_CHARS and printed_headline(page, first, text) is not None:
+            return text
+    return named[0] if named else (h1s[0] if len(h1s) == 1 else None)
 
 
 def clean(raw: RawDocument) -> CleanDocument:

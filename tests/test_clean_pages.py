@@ -253,3 +253,11 @@ def test_html_without_paragraph_markup_is_read_like_a_text_crawl(monkeypatch):
     monkeypatch.setattr(clean_html, "EXTRACTORS", {"none": lambda html: []})
     page = f"<html><body><div>首页</div><div>某市推进新能源汽车产业发展</div><div>{P1}<br>{P2}</div></body></html>"
     assert clean(raw(page, "html")).text.split("\n") == [P1, P2]
+
+
+def test_html_headline_is_the_one_printed_above_the_article_not_a_logo_or_site_title():
+    page = PORTAL_HTML.replace('<div class="nav">', '<div class="logo"><h1>某某网</h1></div><div class="nav">')
+    page = page.replace('<meta property="og:title" content="某市推进新能源汽车产业发展">',
+                        '<meta property="og:title" content="某某网">')
+    page = page.replace("<h1>某市推进新能源汽车产业发展</h1>", "<h2>某市推进新能源汽车产业发展</h2>")
+    assert clean(raw(page, "html")).title == "某市推进新能源汽车产业发展"
