@@ -469,6 +469,6 @@ def clean(raw: RawDocument) -> CleanDocument:
     cleaned = clean_html_page(raw) if raw.format == "html" else clean_text_page(raw)
     size = len(re.sub(r"\s+", "", cleaned.text))
     if size < MIN_ARTICLE_CHARS:
-        found = f"{size} characters" if size else "no article text"
-        raise NoArticle(f"no article: {found} after removing the page chrome (minimum {MIN_ARTICLE_CHARS})")
+        left = f"only {size} characters of text" if size else "no text"
+        raise NoArticle(f"no article: {left} left after removing the page chrome (minimum {MIN_ARTICLE_CHARS} characters)")
     return cleaned
