@@ -129,3 +129,9 @@ def test_credits_opening_a_paragraph_and_an_account_beside_a_date_line():
     assert bylines(["某某社某地5月1日电（记者 钱六 孙七）某地今天举行了活动。"])[0] == [
         Author("钱六", "记者"), Author("孙七", "记者")]
     assert dated_publisher(["某某科技观察", "2023-07-21 15:02", "关注"]) == "某某科技观察"
+
+
+def test_iso_date_times_and_the_sites_today_line():
+    assert published_in_line("2023-05-12T10:31:20 来源：某某网") == "2023-05-12T10:31:20"
+    assert published_in_line("今天是：2023年5月15日 星期一") is None
+    assert published_in_line("作者：张三 来源：某某日报 发布时间：2023-05-12 10:31") == "2023-05-12T10:31:00"
