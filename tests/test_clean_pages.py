@@ -261,3 +261,17 @@ def test_html_headline_is_the_one_printed_above_the_article_not_a_logo_or_site_t
                         '<meta property="og:title" content="某某网">')
     page = page.replace("<h1>某市推进新能源汽车产业发展</h1>", "<h2>某市推进新能源汽车产业发展</h2>")
     assert clean(raw(page, "html")).title == "某市推进新能源汽车产业发展"
+
+
+def test_a_long_disclaimer_is_no_paragraph_but_an_article_sentence_about_positions_is():
+    quote = "他在会上表示，这一说法只是个人看法，并不代表公司立场，公司将在下周一发布正式的书面回应。"
+    disclaimer = ("本文仅代表作者个人观点，不代表本站立场，文章内容及图片如涉及版权问题，请作者持权属证明与本网联系，"
+                  "我们将在收到通知后的第一时间删除相关内容，感谢您的理解与支持。")
+    page = f"某市推进新能源汽车产业发展\n{P1}\n{quote}\n{P2}\n{disclaimer}\n"
+    assert clean(raw(page)).text.split("\n") == [P1, quote, P2]
+
+
+def test_an_article_sentence_about_an_account_is_no_follow_prompt():
+    line = "记者关注到该公众号近日发布了一篇文章。"
+    page = f"某市推进新能源汽车产业发展\n{P1}\n{line}\n{P2}\n欢迎关注我们的公众号\n"
+    assert clean(raw(page)).text.split("\n") == [P1, line, P2]
