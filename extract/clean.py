@@ -37,6 +37,7 @@ MAX_MARKER_CHARS = 60  # a credit or a section marker is a short line
 MIN_ARTICLE_CHARS = 20  # fewer non-space characters than this is no article
 TRAILING_CREDIT_WINDOW = 10
 HEADLINE_RUN = 5  # this many short unpunctuated lines in a row is a list, not prose (more than MAX_GAP)
+TABLE_FIGURE_SHARE = 0.4  # non-prose lines this share of which hold figures are a table, not a list
 MAX_GAP = 4  # more non-prose lines than this between two paragraphs end the article
 HEADER_WINDOW = 15  # without a headline line, the header is this many lines above the body
 CONSENSUS = 0.9  # extractions that agree this much (bigram F) are the same article
@@ -49,6 +50,7 @@ PINYIN_GLOSS = re.compile(
     r"(?<=[\u4e00-\u9fff”’」)])[(（](?P<py>(?:" + PINYIN_SYLLABLE + r")+)[)）]"
 )
 HAN = re.compile(r"[\u4e00-\u9fff]")
+DIGIT = re.compile(r"\d")
 
 
 class NoArticle(ValueError):
@@ -160,27 +162,35 @@ def is_short_unpunctuated(line: str) -> bool:
     return bool(line) and len(line) < MIN_PROSE_CHARS and not any(c in SENTENCE_END for c in line)
 
 
-def prose_blocks(lines: list[str]) -> list[tuple[int, int, int, bool]]:
+def prose_blocks(lines: list[str], max_gap: int | None = MAX_GAP) -> list[tuple[int, int, int, bool]]:
     """(first, last, prose characters, below comments?) of each run of prose lines.
-    A run ends at a section marker or after more than MAX_GAP non-prose lines."""
+    A run ends at a section marker or after more than ``max_gap`` non-prose lines (None:
+    no limit), unless those lines are a table's cells."""
     blocks: list[list] = []
-    gap, broken, late = 0, True, False
+    gap: list[str] = []
+    broken, late = True, False
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
         if is_prose(stripped):
-            if broken or gap > MAX_GAP:
+            if broken or (max_gap is not None and len(gap) > max_gap and not is_table(gap)):
                 blocks.append([i, i, 0, late])
             blocks[-1][1] = i
             blocks[-1][2] += len(stripped)
-            gap, broken = 0, False
+            gap, broken = [], False
         else:
-            gap += 1
+            gap.append(stripped)
             if is_section_marker(stripped):
                 broken = True
                 late = late or (bool(blocks) and is_comment_marker(stripped))
     return [tuple(block) for block in blocks]
+
+
+def is_table(lines: list[str]) -> bool:
+    """Short lines most of which hold figures: the cells of a table inside the article."""
+    with_figures = sum(bool(DIGIT.search(line)) for line in lines)
+    return bool(lines) and with_figures >= TABLE_FIGURE_SHARE * len(lines) and not any(map(is_chrome, lines))
 
 
 def pick_block(blocks: list[tuple[int, int, int, bool]]) -> tuple[int, int]:
@@ -191,9 +201,9 @@ def pick_block(blocks: list[tuple[int, int, int, bool]]) -> tuple[int, int]:
     return first, last
 
 
-def body_range(lines: list[str]) -> tuple[int, int] | None:
+def body_range(lines: list[str], max_gap: int | None = MAX_GAP) -> tuple[int, int] | None:
     """Inclusive 0-based (first, last) line of the article body, or None if no prose."""
-    blocks = prose_blocks(lines)
+    blocks = prose_blocks(lines, max_gap)
     if not blocks:
         return None
     first, last = pick_block(blocks)
@@ -222,8 +232,9 @@ def trailing_credits_end(lines: list[str], last: int) -> int:
     return end
 
 
-def keep_body_lines(lines: list[str], first: int, last: int) -> list[str]:
-    """The non-chrome lines of the body, without runs of short unpunctuated lines (lists)."""
+def keep_body_lines(lines: list[str], first: int, last: int, drop_lists: bool = True) -> list[str]:
+    """The non-chrome lines of the body, without runs of short unpunctuated lines (lists,
+    not tables) when ``drop_lists``."""
     kept: list[str] = []
     run: list[str] = []
     for line in lines[first:last + 1]:
@@ -233,20 +244,25 @@ def keep_body_lines(lines: list[str], first: int, last: int) -> list[str]:
         if is_short_unpunctuated(line) and not is_credit(line):
             run.append(line)
             continue
-        kept.extend(flush_run(run))
+        kept.extend(flush_run(run, drop_lists))
         run = []
         kept.append(line)
-    kept.extend(flush_run(run))
+    kept.extend(flush_run(run, drop_lists))
     return kept
 
 
-def flush_run(run: list[str]) -> list[str]:
-    return [] if len(run) >= HEADLINE_RUN else list(run)
+def flush_run(run: list[str], drop_lists: bool = True) -> list[str]:
+    is_list = len(run) >= HEADLINE_RUN and not is_table(run)
+    return [] if drop_lists and is_list else list(run)
 
 
-def article_lines(lines: list[str]) -> tuple[list[str], tuple[int, int] | None]:
-    span = body_range(lines)
-    return (keep_body_lines(lines, *span), span) if span else ([], None)
+def article_lines(lines: list[str], extracted: bool = False) -> tuple[list[str], tuple[int, int] | None]:
+    """The article's lines and their span. ``extracted``: the lines are an extractor's
+    article already, so non-prose lines between paragraphs (a table, a photo series)
+    stay; only the lines before the first and after the last paragraph, and what
+    follows a section marker, are cut."""
+    span = body_range(lines, None if extracted else MAX_GAP)
+    return (keep_body_lines(lines, *span, drop_lists=not extracted), span) if span else ([], None)
 
 
 # --- headline ------------------------------------------------------------------------------
@@ -437,7 +453,7 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
         return CleanDocument(raw, None, None, None, "")
     page = [strip_pinyin_glosses(line) for line in html.page_lines(tree)]
     candidates = {
-        name: article_lines([strip_pinyin_glosses(line) for line in lines])[0]
+        name: article_lines([strip_pinyin_glosses(line) for line in lines], extracted=True)[0]
         for name, lines in html.article_candidates(raw.text).items()
     }
     # When no extractor finds an article, the page's own lines are read like a text crawl.

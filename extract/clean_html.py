@@ -25,6 +25,8 @@ BLOCK_TAGS = frozenset(
     "footer form h1 h2 h3 h4 h5 h6 header hr li main menu nav ol p pre section summary table tbody td tfoot th "
     "thead tr ul".split()
 )
+CELL_TAGS = frozenset({"td", "th"})
+MAX_DATA_CELL_CHARS = 40  # a longer cell is page layout or prose, not a table's datum
 # Elements whose text a reader never sees.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head", "select", "textarea")
 SPACES = re.compile(r"[ \t\f\v\r\u00a0]+")
@@ -47,17 +49,26 @@ def render_lines(node) -> list[str]:
         if tag is None or tag in INVISIBLE_TAGS:  # comments, processing instructions, scripts
             parts.append(element.tail or "")
             return
-        block = tag in BLOCK_TAGS
-        parts.append("\n" if block or tag == "br" else "")
+        cell = tag in CELL_TAGS and is_data_cell(element)  # a datum: beside its row's others
+        block = tag in BLOCK_TAGS and not cell
+        parts.append("\n" if block or tag == "br" else " " if cell else "")
         parts.append(element.text or "")
         for child in element:
             walk(child)
-        parts.append("\n" if block else "")
+        parts.append("\n" if block else " " if cell else "")
         parts.append(element.tail or "")
 
     walk(node)
     text = "".join(parts)
     return [line for line in (SPACES.sub(" ", raw).strip() for raw in text.split("\n")) if line]
+
+
+def is_data_cell(cell) -> bool:
+    """A table cell of data (short, no blocks inside), rendered beside its row's other
+    cells; a layout cell (the whole article in one cell of an old site) is a block."""
+    if any(isinstance(e.tag, str) and e.tag.lower() in BLOCK_TAGS for e in cell.iterdescendants()):
+        return False
+    return len(cell.text_content().strip()) <= MAX_DATA_CELL_CHARS
 
 
 def page_lines(tree) -> list[str]:
@@ -116,6 +127,8 @@ def title_tag(tree) -> str | None:
 def trafilatura_lines(html: str) -> list[str]:
     import trafilatura
 
+    # Tables off: trafilatura joins a layout table (an old site's whole page) into one line;
+    # the other two extractors keep a data table inside the article.
     text = trafilatura.extract(html, include_comments=False, include_tables=False) or ""
     return [line.strip() for line in text.split("\n") if line.strip()]
 

@@ -275,3 +275,26 @@ def test_an_article_sentence_about_an_account_is_no_follow_prompt():
     line = "记者关注到该公众号近日发布了一篇文章。"
     page = f"某市推进新能源汽车产业发展\n{P1}\n{line}\n{P2}\n欢迎关注我们的公众号\n"
     assert clean(raw(page)).text.split("\n") == [P1, line, P2]
+
+
+TABLE_ROWS = [("城市", "产量（万辆）", "增速"), ("甲市", "21", "6.1%"), ("乙市", "15", "5.5%"),
+              ("丙市", "9", "4.8%"), ("丁市", "7", "3.9%"), ("戊市", "6", "3.5%")]
+
+
+def test_a_table_inside_an_html_article_stays_one_row_a_line():
+    table = "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE_ROWS) + "</table>"
+    page = GOVERNMENT_HTML.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{table}")
+    assert clean(raw(page, "html")).text.split("\n") == [P1, P2, *(" ".join(row) for row in TABLE_ROWS), P3]
+
+
+def test_a_table_inside_a_text_crawl_does_not_end_the_article():
+    cells = "\n".join(cell for row in TABLE_ROWS for cell in row)
+    page = f"某市新能源汽车产量公布\n首页\n{P1}\n{cells}\n{P2}\n{P3}\n"
+    doc = clean(raw(page))
+    assert doc.text.startswith(P1) and doc.text.endswith(P3) and "6.1%" in doc.text
+
+
+def test_a_layout_table_cell_holding_the_article_is_a_block():
+    page = (f"<html><head><meta charset='utf-8'><title>某市推进新能源汽车产业发展_某某网</title></head><body><table><tr>"
+            f"<td><a>首页</a> <a>新闻</a></td><td>{P1}<br>{P2}<br>{P3}</td></tr></table></body></html>")
+    assert clean(raw(page, "html")).text.split("\n") == [P1, P2, P3]
