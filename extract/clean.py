@@ -467,8 +467,10 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
     title = html_title(tree, metas, page, first)
     found = lines_metadata(page, first, max(first, last), body, title)
     title = title or found.title
-    published = found.published or meta.meta_published(metas, ld)
-    outlet = found.outlet or valid_site_name(metas) or meta.copyright_holder(page[last + 1:])
+    scripts = html.inline_scripts(tree)
+    published = found.published or meta.meta_published(metas, ld) or meta.script_published(scripts)
+    outlet = (found.outlet or meta.script_publisher(scripts) or valid_site_name(metas)
+              or meta.copyright_holder(page[last + 1:]))
     url = html.canonical_url(tree, metas) or found.url
     body = [line for line in body if meta.strip_site_suffix(line) != title] if title else body
     return CleanDocument(raw, title, published, outlet, "\n".join(body), found.authors, url)

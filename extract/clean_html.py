@@ -106,6 +106,12 @@ def json_ld(tree) -> list[dict]:
     return objects
 
 
+def inline_scripts(tree) -> list[str]:
+    """The text of the page's inline scripts (JSON-LD excluded)."""
+    return [s.text for s in tree.iter("script")
+            if s.text and not s.get("src") and (s.get("type") or "").lower() != "application/ld+json"]
+
+
 def canonical_url(tree, metas: dict[str, str]) -> str | None:
     for link in tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").startswith("http"):

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from .data import read_json
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+CHINA_TIME = timezone(timedelta(hours=8))
 SHORT_DATE_LINE = 40  # a header line this short is read for its date wherever it stands
 MAX_BYLINE_CHARS = 80  # a longer line is prose that happens to name a reporter
 TRAILING_CREDIT = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
@@ -115,6 +116,28 @@ def meta_published(metas: dict[str, str], ld: list[dict]) -> str | None:
         m = rules()["date"].search(value.replace("T", " "))
         if m and (iso := iso_from_match(m)):
             return iso
+    return None
+
+
+def script_published(scripts: list[str]) -> str | None:
+    """The date an inline script sets (var publish_time = "…", ct = "<Unix time>")."""
+    for script in scripts:
+        for m in rules()["script_date"].finditer(script):
+            value = m["value"]
+            if value.isdigit():  # Unix time, shown to readers in China time
+                moment = datetime.fromtimestamp(int(value), tz=CHINA_TIME)
+                return moment.strftime("%Y-%m-%dT%H:%M:%S")
+            date = rules()["date"].search(value.replace("T", " "))
+            if date and (iso := iso_from_match(date)):
+                return iso
+    return None
+
+
+def script_publisher(scripts: list[str]) -> str | None:
+    for script in scripts:
+        m = rules()["script_publisher"].search(script)
+        if m and (name := valid_outlet(m["value"])):
+            return name
     return None
 
 

@@ -298,3 +298,14 @@ def test_a_layout_table_cell_holding_the_article_is_a_block():
     page = (f"<html><head><meta charset='utf-8'><title>某市推进新能源汽车产业发展_某某网</title></head><body><table><tr>"
             f"<td><a>首页</a> <a>新闻</a></td><td>{P1}<br>{P2}<br>{P3}</td></tr></table></body></html>")
     assert clean(raw(page, "html")).text.split("\n") == [P1, P2, P3]
+
+
+def test_wechat_date_and_account_filled_in_by_script():
+    page = WECHAT_HTML.replace('<em id="publish_time">2024-03-08 18:20</em>', '<em id="publish_time"></em>')
+    page = page.replace("<span>某某发布</span>", "<span></span>").replace("<p>来源：某某日报</p>", "")
+    page = page.replace("</body>", '<script>var nickname = "某某发布"; var ct = "1709893200";'
+                        ' var list = {"pubDate": "2020-01-01"};</script></body>')
+    page = page.replace("<title>", '<meta property="og:site_name" content="微信公众平台"><title>')
+    doc = clean(raw(page, "html"))
+    assert doc.published == "2024-03-08T18:20:00"  # Unix time read in China time
+    assert doc.outlet == "某某发布"  # the account, not the platform
