@@ -309,3 +309,50 @@ def test_wechat_date_and_account_filled_in_by_script():
     doc = clean(raw(page, "html"))
     assert doc.published == "2024-03-08T18:20:00"  # Unix time read in China time
     assert doc.outlet == "某某发布"  # the account, not the platform
+
+
+SELF_MEDIA_CRAWL = f"""某科技公司发布新一代芯片 性能提升一倍
+登录
+首页
+科技
+某科技公司发布新一代芯片 性能提升一倍
+某某科技观察
+2023-07-21 15:02
+关注
+{P1}
+{P2}
+本文为作者原创，未经授权不得转载。
+举报
+全部评论 3
+{COMMENT}
+2023-07-21 16:00
+相关推荐
+某公司发布新款平板电脑
+"""
+
+
+def test_self_media_crawl_account_date_and_no_comment():
+    doc = clean(raw(SELF_MEDIA_CRAWL))
+    assert doc.title == "某科技公司发布新一代芯片 性能提升一倍"
+    assert doc.published == "2023-07-21T15:02:00"
+    assert doc.outlet == "某某科技观察"  # the account on the line above the date
+    assert doc.text.split("\n") == [P1, P2]
+
+
+NEWSPAPER_SITE_HTML = f"""<html><head><meta charset="utf-8"><title>某市启动老旧小区改造--社会--某某网</title></head><body>
+<div class="nav">首页 | 时政 | 社会</div>
+<div class="title"><h3>惠及居民三万户</h3><h1>某市启动老旧小区改造</h1>
+<div class="box"><div class="fl">2023年06月02日08:25 | 来源：<a>某某日报</a></div><div class="fr">分享到：</div></div></div>
+<div class="text"><p>　　本报讯（记者赵五）{P1}</p><p>　　{P2}</p><p>　　{P3}</p>
+<div class="edit">(责编：钱六、孙七)</div></div>
+<div class="rel"><h2>相关新闻</h2><ul><li>某区完成二十个小区改造 2023-05-01</li></ul></div>
+<div class="footer">某某网版权所有，未经书面授权禁止使用</div></body></html>"""
+
+
+def test_newspaper_site_html_credits_in_the_first_paragraph_and_the_closing_editors():
+    doc = clean(raw(NEWSPAPER_SITE_HTML, "html"))
+    assert doc.title == "某市启动老旧小区改造"
+    assert doc.published == "2023-06-02T08:25:00"
+    assert doc.outlet == "某某日报"
+    assert doc.authors == (Author("赵五", "记者"), Author("钱六", "责任编辑"), Author("孙七", "责任编辑"))
+    assert doc.text.split("\n")[0] == f"本报讯（记者赵五）{P1}"
