@@ -238,6 +238,8 @@ def split_names(segment: str) -> list[tuple[str, bool]] | None:
             i += 1
     names: list[tuple[str, bool]] = []
     for token in joined:
+        if token in rules()["credit_stop_words"]:  # "记者 张三 报道", "编辑 张三 审核 李四"
+            break
         photo = len(token) >= 3 and token.endswith("摄")
         name = token[:-1] if photo else token
         if not rules()["name"].match(name):
@@ -266,7 +268,7 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
         bare = re.sub(r["byline_prefix"].pattern + "+$", "", prefix.strip())
         if re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{2,12}", bare) and not prefix[-1].isspace():
             outlet = bare if not bare.startswith(tuple(r["not_outlet_words"])) else None
-        elif not (prefix[-1].isspace() or re.fullmatch(r"(本报|本台|本刊|本网|特约|首席|实习|见习|全媒体)+", prefix.strip())):
+        elif not (prefix[-1].isspace() or re.fullmatch(r["byline_prefix"].pattern + "+", prefix.strip())):
             return [], None
     authors: list[Author] = []
     for k, m in enumerate(matches):

@@ -135,3 +135,12 @@ def test_iso_date_times_and_the_sites_today_line():
     assert published_in_line("2023-05-12T10:31:20 来源：某某网") == "2023-05-12T10:31:20"
     assert published_in_line("今天是：2023年5月15日 星期一") is None
     assert published_in_line("作者：张三 来源：某某日报 发布时间：2023-05-12 10:31") == "2023-05-12T10:31:00"
+
+
+@pytest.mark.parametrize("line, authors", [
+    ("记者 王小明 报道", [("王小明", "记者")]),
+    ("编辑 张三 审核 李四", [("张三", "编辑")]),
+    ("记者 王小明 实习生 李小四", [("王小明", "记者"), ("李小四", "实习生")]),
+])
+def test_words_in_a_byline_that_are_no_names(line, authors):
+    assert [(a.name, a.role) for a in byline_in_line(line)[0]] == authors
