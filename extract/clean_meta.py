@@ -17,6 +17,7 @@ from functools import lru_cache
 from .data import read_json
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+TIME_ONLY = re.compile(r"^(?P<H>[01]?\d|2[0-3])[:：](?P<M>[0-5]\d)(?:[:：](?P<S>[0-5]\d))?$")
 CHINA_TIME = timezone(timedelta(hours=8))
 SHORT_DATE_LINE = 40  # a header line this short is read for its date wherever it stands
 MAX_BYLINE_CHARS = 80  # a longer line is prose that happens to name a reporter
@@ -100,7 +101,19 @@ def published_in_line(line: str, labelled_only: bool = False) -> str | None:
 
 
 def first_published(lines: list[str], labelled_only: bool = False) -> str | None:
-    return next((p for line in lines if (p := published_in_line(line, labelled_only))), None)
+    """The first publication date in ``lines``; a day whose time a layout put on the
+    next line on its own (2023-05-12 / 10:31) gets that time."""
+    for i, line in enumerate(lines):
+        found = published_in_line(line, labelled_only)
+        if not found:
+            continue
+        after = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if "T" not in found and (time := TIME_ONLY.match(after)):
+            moment = datetime.strptime(found, "%Y-%m-%d").replace(
+                hour=int(time["H"]), minute=int(time["M"]), second=int(time["S"] or 0))
+            return moment.strftime("%Y-%m-%dT%H:%M:%S")
+        return found
+    return None
 
 
 def meta_published(metas: dict[str, str], ld: list[dict]) -> str | None:

@@ -144,3 +144,11 @@ def test_iso_date_times_and_the_sites_today_line():
 ])
 def test_words_in_a_byline_that_are_no_names(line, authors):
     assert [(a.name, a.role) for a in byline_in_line(line)[0]] == authors
+
+
+def test_a_time_on_the_line_below_its_day():
+    from extract.clean_meta import first_published
+
+    assert first_published(["2023-05-12", "10:31"]) == "2023-05-12T10:31:00"
+    assert first_published(["2023-05-12", "10:31:05", "来源：某某日报"]) == "2023-05-12T10:31:05"
+    assert first_published(["2023-05-12", "分享"]) == "2023-05-12"
