@@ -23,7 +23,7 @@ SHORT_DATE_LINE = 40  # a header line this short is read for its date wherever i
 MAX_BYLINE_CHARS = 80  # a longer line is prose that happens to name a reporter
 TRAILING_CREDIT = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
 LEADING_CREDIT = re.compile(r"^[^（(。，]{0,30}?(?:讯|电)\s*[（(]([^（）()]{2,40})[）)]")
-NAME_SPLIT = re.compile(r"[\s、，,;；/]+")
+NAME_SPLIT = re.compile(r"[\s、，,;；/|｜丨]+")  # 丨 (a CJK stroke) is self-media's bar
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def rules() -> dict:
     roles = sorted(data["roles"], key=len, reverse=True)
     # A one-character role (文, 图, 摄) is a credit only before a colon or a slash.
     compiled["role"] = re.compile(
-        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜])" for r in roles)
+        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜丨])" for r in roles)
     )
     return compiled
 
@@ -238,7 +238,7 @@ def split_names(segment: str) -> list[tuple[str, bool]] | None:
     People's Daily pads two-character names to three with spaces ("王  者"): two
     single characters in a row are one name. A trailing 摄 marks a photographer.
     """
-    tokens = [t for t in NAME_SPLIT.split(segment.strip(" :：|｜()（）[]【】")) if t]
+    tokens = [t for t in NAME_SPLIT.split(segment.strip(" :：|｜丨()（）[]【】")) if t]
     tokens = [re.sub(r"[_＿][A-Za-z0-9]+$", "", t) for t in tokens]  # portal editor ids: 张三_NN123
     joined: list[str] = []
     i = 0
@@ -288,8 +288,8 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
         end = matches[k + 1].start() if k + 1 < len(matches) else len(line)
         segment = line[m.end(): end]
         # A credit is followed by names up to the next credit or a labelled field (来源：...).
-        segment = re.split(r"\s(?=\S{1,6}[:：])", segment)[0]
-        if not segment.strip(" :：|｜") and k + 1 == len(matches) and next_line:
+        segment = re.split(r"\s(?=\S{1,6}[:：|｜丨])", segment)[0]
+        if not segment.strip(" :：|｜丨") and k + 1 == len(matches) and next_line:
             segment = next_line
         names = split_names(segment)
         if names is None:

@@ -152,3 +152,9 @@ def test_a_time_on_the_line_below_its_day():
     assert first_published(["2023-05-12", "10:31"]) == "2023-05-12T10:31:00"
     assert first_published(["2023-05-12", "10:31:05", "来源：某某日报"]) == "2023-05-12T10:31:05"
     assert first_published(["2023-05-12", "分享"]) == "2023-05-12"
+
+
+def test_self_media_bars():
+    assert byline_in_line("文丨张三")[0] == [Author("张三", "作者")]
+    assert byline_in_line("编辑丨李四 王五")[0] == [Author("李四", "编辑"), Author("王五", "编辑")]
+    assert source_in_lines(["来源丨某某日报"]) == "某某日报"
