@@ -384,7 +384,7 @@ def lines_metadata(lines: list[str], first: int, last: int, body: list[str], tit
         or meta.reporter_outlet("\n".join(body))
     )
     published = meta.first_published(header) or meta.first_published(trailer, labelled_only=True)
-    url = meta.url_in_lines(header + trailer)
+    url = meta.url_in_lines(lines)  # a labelled 原文链接 line anywhere on the page
     return PageMeta(title, published, outlet, tuple(authors), url)
 
 

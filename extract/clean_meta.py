@@ -353,5 +353,5 @@ def url_in_lines(lines: list[str]) -> str | None:
     for line in lines:
         m = rules()["url_line"].search(line.strip())
         if m:
-            return m["url"].rstrip(").,，。)")
+            return (m["url"] or m["link"]).rstrip(").,，。)")
     return None

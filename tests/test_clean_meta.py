@@ -95,6 +95,7 @@ def test_markdown_heading_and_url_lines():
     assert markdown_heading(["### 引题", "# 主标题在这里", "## 副题"]) == "主标题在这里"
     assert url_in_lines(["原文链接：https://example.cn/a/1.html"]) == "https://example.cn/a/1.html"
     assert url_in_lines(["网址不详"]) is None
+    assert url_in_lines(["[原文链接](https://example.cn/b.html)"]) == "https://example.cn/b.html"
 
 
 def test_the_outlet_whose_reporter_the_story_speaks_to():
