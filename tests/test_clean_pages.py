@@ -356,3 +356,9 @@ def test_newspaper_site_html_credits_in_the_first_paragraph_and_the_closing_edit
     assert doc.outlet == "某某日报"
     assert doc.authors == (Author("赵五", "记者"), Author("钱六", "责任编辑"), Author("孙七", "责任编辑"))
     assert doc.text.split("\n")[0] == f"本报讯（记者赵五）{P1}"
+
+
+def test_a_text_crawl_states_its_address_in_a_labelled_line():
+    page = MARKDOWN_CRAWL + "\n原文链接：https://paper.example.cn/2025/03/04/a18.html\n"
+    assert clean(raw(page)).url == "https://paper.example.cn/2025/03/04/a18.html"
+    assert clean(raw(MARKDOWN_CRAWL)).url is None
