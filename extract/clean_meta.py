@@ -17,6 +17,7 @@ from functools import lru_cache
 from .data import read_json
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+FIELD_BAR = re.compile(r"[|｜丨]\s*$")  # "来源：X | 作者：Y | 2023-05-12": a field of its own
 TIME_ONLY = re.compile(r"^(?P<H>[01]?\d|2[0-3])[:：](?P<M>[0-5]\d)(?:[:：](?P<S>[0-5]\d))?$")
 CHINA_TIME = timezone(timedelta(hours=8))
 SHORT_DATE_LINE = 40  # a header line this short is read for its date wherever it stands
@@ -80,7 +81,8 @@ def published_in_line(line: str, labelled_only: bool = False) -> str | None:
 
     A date counts when a publication label (发布时间, 日期, ...) stands before it, or,
     unless ``labelled_only``, when it opens the line (a header line "2023-05-12 10:31
-    来源: ...") or the line is short (an account name and its date). A date after an
+    来源: ..."), follows a bar between fields, or the line is short (an account name and
+    its date). A date after an
     update or comment label (最后更新, 评论) never counts.
     """
     line = line.strip()
@@ -93,7 +95,7 @@ def published_in_line(line: str, labelled_only: bool = False) -> str | None:
             continue
         labelled = bool(r["published_label"].search(before))
         # "2023-05-12 10:31 来源：…" opens its line; "某某发布 2023-05-12" is a short line
-        placed = not before.strip(" 　[【（(") or len(line) <= SHORT_DATE_LINE
+        placed = not before.strip(" 　[【（(") or len(line) <= SHORT_DATE_LINE or FIELD_BAR.search(before)
         if labelled or (placed and not labelled_only):
             if iso := iso_from_match(m):
                 return iso

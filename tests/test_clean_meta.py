@@ -159,3 +159,19 @@ def test_self_media_bars():
     assert byline_in_line("文丨张三")[0] == [Author("张三", "作者")]
     assert byline_in_line("编辑丨李四 王五")[0] == [Author("李四", "编辑"), Author("王五", "编辑")]
     assert source_in_lines(["来源丨某某日报"]) == "某某日报"
+
+
+@pytest.mark.parametrize("line, value", [
+    ("2023 05/12 10:31:20", "2023-05-12T10:31:20"),  # year and day set apart by the layout
+    ("来源：某某新闻客户端 | 作者：某某某 | 编辑：某某 | 2023年05月12日 10:31", "2023-05-12T10:31:00"),
+    ("原创 2023-05-12 10:31 · 某某财经", "2023-05-12T10:31:00"),
+])
+def test_header_layouts(line, value):
+    assert published_in_line(line) == value
+
+
+def test_publisher_beside_a_dot_or_bar():
+    from extract.clean_meta import dated_publisher
+
+    assert dated_publisher(["2023-05-12 10:31 · 某某财经"]) == "某某财经"
+    assert dated_publisher(["某某财经 | 2023-05-12"]) == "某某财经"
