@@ -38,6 +38,7 @@ MIN_ARTICLE_CHARS = 20  # fewer non-space characters than this is no article
 TRAILING_CREDIT_WINDOW = 10
 HEADLINE_RUN = 5  # this many short unpunctuated lines in a row is a list, not prose (more than MAX_GAP)
 TABLE_FIGURE_SHARE = 0.4  # non-prose lines this share of which hold figures are a table, not a list
+MIN_ABOVE_COMMENTS = 50  # prose characters above a comment marker for it to open the comments
 MAX_GAP = 4  # more non-prose lines than this between two paragraphs end the article
 HEADER_WINDOW = 15  # without a headline line, the header is this many lines above the body
 CONSENSUS = 0.9  # extractions that agree this much (bigram F) are the same article
@@ -183,7 +184,9 @@ def prose_blocks(lines: list[str], max_gap: int | None = MAX_GAP) -> list[tuple[
             gap.append(stripped)
             if is_section_marker(stripped):
                 broken = True
-                late = late or (bool(blocks) and is_comment_marker(stripped))
+                # Comments open below an article: only after some prose of weight.
+                above = max((block[2] for block in blocks), default=0)
+                late = late or (above >= MIN_ABOVE_COMMENTS and is_comment_marker(stripped))
     return [tuple(block) for block in blocks]
 
 

@@ -362,3 +362,14 @@ def test_a_text_crawl_states_its_address_in_a_labelled_line():
     page = MARKDOWN_CRAWL + "\n原文链接：https://paper.example.cn/2025/03/04/a18.html\n"
     assert clean(raw(page)).url == "https://paper.example.cn/2025/03/04/a18.html"
     assert clean(raw(MARKDOWN_CRAWL)).url is None
+
+
+def test_comments_under_a_count_line_are_not_the_article():
+    page = f"某市推进新能源汽车产业发展\n2023-05-12 10:31\n{P1}\n{P2}\n评论 (3)\n{COMMENT}\n{COMMENT}\n{COMMENT}\n"
+    assert clean(raw(page)).text.split("\n") == [P1, P2]
+
+
+def test_a_comment_count_beside_the_headline_does_not_hide_the_article():
+    notice = "欢迎访问本站，本站每天提供最新的本地新闻资讯和便民服务信息。"
+    page = f"{notice}\n首页\n某市推进新能源汽车产业发展\n评论 (3)\n{P1}\n{P2}\n"
+    assert clean(raw(page)).text.split("\n") == [P1, P2]
