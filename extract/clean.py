@@ -373,7 +373,7 @@ def lines_metadata(lines: list[str], first: int, last: int, body: list[str], tit
     header = lines[start:first] + lines[max(0, start - ABOVE_HEADLINE): start]
     trailer = trailer_lines(lines, last)
     ends = body[:3] + body[-4:]
-    authors, byline_outlet = meta.bylines(header + body[:3] + body[-4:] + trailer)
+    authors, byline_outlet = meta.bylines(header + ends + trailer)
     outlet = (
         meta.source_in_lines(header)
         or meta.edition_outlet(header)
@@ -383,7 +383,7 @@ def lines_metadata(lines: list[str], first: int, last: int, body: list[str], tit
         or meta.dated_publisher(header)
         or byline_outlet
         or title_outlet
-        or legacy_byline_outlet("\n".join(ends))
+        or media_reporter_outlet("\n".join(ends))
         or meta.reporter_outlet("\n".join(body))
     )
     published = meta.first_published(header) or meta.first_published(trailer, labelled_only=True)
@@ -391,7 +391,9 @@ def lines_metadata(lines: list[str], first: int, last: int, body: list[str], tit
     return PageMeta(title, published, outlet, tuple(authors), url)
 
 
-def legacy_byline_outlet(text: str) -> str | None:
+def media_reporter_outlet(text: str) -> str | None:
+    """The outlet of a reporter named inside a sentence near the article's ends, when its
+    name ends like a medium's (某某日报记者, 某某电视台记者)."""
     m = chrome_rules()["byline_outlet"].search(text[:300])
     return m["outlet"] if m else None
 
