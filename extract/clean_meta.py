@@ -17,6 +17,7 @@ from functools import lru_cache
 from .data import read_json
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+DOMAIN_NOTE = re.compile(r"\s*[(（][A-Za-z0-9.\-]+[)）]$")
 FIELD_BAR = re.compile(r"[|｜丨]\s*$")  # "来源：X | 作者：Y | 2023-05-12": a field of its own
 TIME_ONLY = re.compile(r"^(?P<H>[01]?\d|2[0-3])[:：](?P<M>[0-5]\d)(?:[:：](?P<S>[0-5]\d))?$")
 CHINA_TIME = timezone(timedelta(hours=8))
@@ -331,6 +332,7 @@ def strip_site_suffix(title: str) -> str:
             return title
         last = separators[-1]
         head, tail = title[: last.start()].strip(), title[last.end():].strip()
+        tail = DOMAIN_NOTE.sub("", tail)  # 某某网(example.com)
         if not tail or len(tail) > 16 or not r["site_suffix"].search(tail) or len(head) < 4:
             return title
         title = head
