@@ -497,7 +497,8 @@ def html_title(tree, metas: dict[str, str], page: list[str], first: int) -> str 
     h1s = [meta.strip_site_suffix(h) for h in html.headings(tree)]
     named = [h for h in h1s if len(h) >= MIN_HEADLINE_CHARS and (tag.startswith(h) or og.startswith(h))]
     named += [meta.strip_site_suffix(text) for text in (og, tag) if text and HAN.search(text)]
-    for text in [*named, *h1s]:
+    headlines = [h for h in h1s if not meta.is_site_name(h)]  # not a logo's h1
+    for text in [*named, *headlines]:
         if len(text) >= MIN_HEADLINE_CHARS and printed_headline(page, first, text) is not None:
             return text
     return named[0] if named else (h1s[0] if len(h1s) == 1 else None)

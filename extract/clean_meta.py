@@ -17,6 +17,7 @@ from functools import lru_cache
 from .data import read_json
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+MAX_SITE_NAME_CHARS = 8
 DOMAIN_NOTE = re.compile(r"\s*[(（][A-Za-z0-9.\-]+[)）]$")
 FIELD_BAR = re.compile(r"[|｜丨]\s*$")  # "来源：X | 作者：Y | 2023-05-12": a field of its own
 TIME_ONLY = re.compile(r"^(?P<H>[01]?\d|2[0-3])[:：](?P<M>[0-5]\d)(?:[:：](?P<S>[0-5]\d))?$")
@@ -336,6 +337,12 @@ def strip_site_suffix(title: str) -> str:
         if not tail or len(tail) > 16 or not r["site_suffix"].search(tail) or len(head) < 4:
             return title
         title = head
+
+
+def is_site_name(text: str) -> bool:
+    """A short name that ends like a site's (某某新闻网, 某某客户端)."""
+    text = DOMAIN_NOTE.sub("", text.strip())
+    return len(text) <= MAX_SITE_NAME_CHARS and bool(rules()["site_suffix"].search(text))
 
 
 def markdown_text(line: str) -> str:

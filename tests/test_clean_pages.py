@@ -373,3 +373,10 @@ def test_a_comment_count_beside_the_headline_does_not_hide_the_article():
     notice = "欢迎访问本站，本站每天提供最新的本地新闻资讯和便民服务信息。"
     page = f"{notice}\n首页\n某市推进新能源汽车产业发展\n评论 (3)\n{P1}\n{P2}\n"
     assert clean(raw(page)).text.split("\n") == [P1, P2]
+
+
+def test_a_logo_h1_is_no_headline_when_the_title_is_not_printed():
+    page = PORTAL_HTML.replace('<div class="nav">', '<h1>某某财经网</h1><div class="nav">')
+    page = page.replace('<meta property="og:title" content="某市推进新能源汽车产业发展">', "")
+    page = page.replace("<title>某市推进新能源汽车产业发展_某某财经网</title>", "<title>某市新能源汽车产业发展推进会召开_某某财经网</title>")
+    assert clean(raw(page, "html")).title == "某市推进新能源汽车产业发展"
