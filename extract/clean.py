@@ -31,6 +31,7 @@ from .ingest import RawDocument
 SENTENCE_END = set("。！？…")
 CLAUSE_MARKS = set("，,、；;：:")
 MIN_PROSE_CHARS = 25
+MIN_SENTENCE_CHARS = 12  # a shorter line is prose too when it ends a sentence (一是…。)
 MIN_HAN_SHARE = 0.4  # prose is at least this share Chinese characters
 LONG_UNENDED_LINE, LONG_LINE_CLAUSES = 80, 3  # a line this long with this many clause marks is prose
 MAX_MARKER_CHARS = 60  # a credit or a section marker is a short line
@@ -125,7 +126,8 @@ def is_original_title(line: str) -> bool:
 def is_prose(line: str) -> bool:
     """A line of running article text: long, mostly Chinese, with sentence punctuation."""
     line = line.strip()
-    if len(line) < MIN_PROSE_CHARS or han_ratio(line) < MIN_HAN_SHARE:
+    ends_sentence = line.rstrip("”’」』）)\"'").endswith(tuple(SENTENCE_END))
+    if len(line) < (MIN_SENTENCE_CHARS if ends_sentence else MIN_PROSE_CHARS) or han_ratio(line) < MIN_HAN_SHARE:
         return False
     if is_chrome(line) or is_original_title(line) or is_disclaimer(line):
         return False

@@ -380,3 +380,10 @@ def test_a_logo_h1_is_no_headline_when_the_title_is_not_printed():
     page = page.replace('<meta property="og:title" content="某市推进新能源汽车产业发展">', "")
     page = page.replace("<title>某市推进新能源汽车产业发展_某某财经网</title>", "<title>某市新能源汽车产业发展推进会召开_某某财经网</title>")
     assert clean(raw(page, "html")).title == "某市推进新能源汽车产业发展"
+
+
+def test_an_article_of_short_sentences_stays_whole():
+    items = ["一是加快建设充电设施。", "二是完善购车补贴政策。", "三是支持企业开拓市场。", "四是加强安全监管工作。",
+             "五是做好售后服务保障。", "六是培育专业技术人才。"]
+    page = "某市推进新能源汽车产业发展\n首页\n" + "\n".join([P1, *items, P2]) + "\n"
+    assert clean(raw(page)).text.split("\n") == [P1, *items, P2]
