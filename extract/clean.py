@@ -31,7 +31,7 @@ from .ingest import RawDocument
 SENTENCE_END = set("。！？…")
 CLAUSE_MARKS = set("，,、；;：:")
 MIN_PROSE_CHARS = 25
-MIN_SENTENCE_CHARS = 12  # a shorter line is prose too when it ends a sentence (一是…。)
+MIN_SENTENCE_CHARS = 10  # a shorter line is prose too when it ends a sentence (一是…。)
 MIN_HAN_SHARE = 0.4  # prose is at least this share Chinese characters
 LONG_UNENDED_LINE, LONG_LINE_CLAUSES = 80, 3  # a line this long with this many clause marks is prose
 MAX_MARKER_CHARS = 60  # a credit or a section marker is a short line
