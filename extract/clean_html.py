@@ -41,22 +41,27 @@ def parse(html: str):
 
 
 def render_lines(node) -> list[str]:
-    """The visible text under ``node``, one line per block, stripped, empty lines dropped."""
+    """The visible text under ``node``, one line per block, stripped, empty lines dropped.
+    A line break in the markup's text is a space, as a browser shows it (but in <pre>)."""
     parts: list[str] = []
 
-    def walk(element) -> None:
+    def flow(text: str | None, pre: bool) -> str:
+        return (text or "") if pre else (text or "").replace("\n", " ")
+
+    def walk(element, pre: bool = False) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else None
         if tag is None or tag in INVISIBLE_TAGS:  # comments, processing instructions, scripts
-            parts.append(element.tail or "")
+            parts.append(flow(element.tail, pre))
             return
         cell = tag in CELL_TAGS and is_data_cell(element)  # a datum: beside its row's others
         block = tag in BLOCK_TAGS and not cell
+        inner = pre or tag == "pre"
         parts.append("\n" if block or tag == "br" else " " if cell else "")
-        parts.append(element.text or "")
+        parts.append(flow(element.text, inner))
         for child in element:
-            walk(child)
+            walk(child, inner)
         parts.append("\n" if block else " " if cell else "")
-        parts.append(element.tail or "")
+        parts.append(flow(element.tail, pre))
 
     walk(node)
     text = "".join(parts)

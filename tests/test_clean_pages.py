@@ -387,3 +387,10 @@ def test_an_article_of_short_sentences_stays_whole():
              "五是做好售后服务保障。", "六是培育专业技术人才。"]
     page = "某市推进新能源汽车产业发展\n首页\n" + "\n".join([P1, *items, P2]) + "\n"
     assert clean(raw(page)).text.split("\n") == [P1, *items, P2]
+
+
+def test_line_breaks_inside_html_paragraphs_are_spaces():
+    from extract.clean_html import parse, render_lines
+
+    tree = parse("<div><p>第一句写在这里，\n第二句接着写。</p><pre>甲\n乙</pre>2023-05-12\n10:31<br>下一行</div>")
+    assert render_lines(tree) == ["第一句写在这里， 第二句接着写。", "甲", "乙", "2023-05-12 10:31", "下一行"]
