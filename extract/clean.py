@@ -143,6 +143,11 @@ def is_credit(line: str) -> bool:
         matches_any(line, chrome_rules()["credit_line"]) or bool(meta.byline_in_line(line)[0]))
 
 
+def is_header_field(line: str) -> bool:
+    """A header's date or 来源 line: page metadata, not the article's credit."""
+    return bool(meta.published_in_line(line) or meta.source_in_lines([line]))
+
+
 def is_markdown_heading(line: str) -> bool:
     return bool(re.match(r"^#{1,6}\s+\S", line.strip()))
 
@@ -213,7 +218,7 @@ def body_range(lines: list[str], max_gap: int | None = MAX_GAP) -> tuple[int, in
         return None
     first, last = pick_block(blocks)
     # Leading credits ("本报讯 记者…") directly above the first paragraph.
-    while first > 0 and lines[first - 1].strip() and is_credit(lines[first - 1]):
+    while first > 0 and lines[first - 1].strip() and is_credit(lines[first - 1]) and not is_header_field(lines[first - 1]):
         first -= 1
     return leading_furniture_start(lines, first), trailing_credits_end(lines, last)
 

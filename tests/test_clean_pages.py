@@ -394,3 +394,10 @@ def test_line_breaks_inside_html_paragraphs_are_spaces():
 
     tree = parse("<div><p>第一句写在这里，\n第二句接着写。</p><pre>甲\n乙</pre>2023-05-12\n10:31<br>下一行</div>")
     assert render_lines(tree) == ["第一句写在这里， 第二句接着写。", "甲", "乙", "2023-05-12 10:31", "下一行"]
+
+
+def test_a_source_line_right_above_the_article_is_metadata_but_a_reporter_line_is_content():
+    page = f"某市推进新能源汽车产业发展\n来源：某某日报\n记者 王小明\n{P1}\n{P2}\n"
+    doc = clean(raw(page))
+    assert doc.text.split("\n") == ["记者 王小明", P1, P2]
+    assert doc.outlet == "某某日报"
