@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 
 from . import __version__
-from .clean import CleanDocument, clean
+from .clean import CleanDocument, NoArticle, clean
 from .ingest import IngestError, RawDocument, SourceFile, collect_inputs, read_document
 from .nlp import DEFAULT_MODEL, load_pipeline, model_name
 from .split import sentence_spans
@@ -54,6 +54,8 @@ def document_record(cleaned: CleanDocument) -> dict:
         "title": cleaned.title,
         "published": cleaned.published,
         "outlet": cleaned.outlet,
+        "authors": [{"name": a.name, "role": a.role} for a in cleaned.authors],
+        "url": cleaned.url,
         "text": cleaned.text,
         "sentences": [{"start": s, "end": e} for s, e in sentence_spans(cleaned.text)],
     }
@@ -155,6 +157,8 @@ class Processor:
             return {"result": result, "cached": False}
         except IngestError as exc:
             return {"failure": {"source": exc.source, "reason": exc.reason}}
+        except NoArticle as exc:  # a page without an article is that file's failure, not a bug
+            return {"failure": {"source": str(path), "reason": str(exc)}}
         except Exception as exc:  # a bug on one page must not lose the others
             log.debug("%s: processing failed", path, exc_info=True)
             return {"failure": {"source": str(path), "reason": f"processing failed: {type(exc).__name__}: {exc}"}}

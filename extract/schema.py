@@ -39,6 +39,11 @@ class Mention(Record):
     end: NonNegInt
 
 
+class Author(Record):
+    name: str
+    role: str = Field(description="the credit as the byline gives it: 记者, 通讯员, 作者, 编辑, 责任编辑, 摄影")
+
+
 class Document(Record):
     id: str = Field(description="path of the source file relative to the input folder it was found in, without "
                                "extension, /-separated (a file named directly: its name without extension)")
@@ -49,6 +54,8 @@ class Document(Record):
     title: str | None
     published: str | None = Field(pattern=ISO_DATE_OR_DATETIME, description="ISO 8601 date or local date-time")
     outlet: str | None
+    authors: list[Author] = Field(default_factory=list, description="the byline: each credited name and its role")
+    url: str | None = Field(default=None, description="the page's canonical address when the page states one")
     text: str = Field(description="clean article text after boilerplate removal and gloss stripping")
     sentences: list[CharSpan]
 

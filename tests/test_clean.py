@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from extract.clean import clean, is_prose, strip_pinyin_glosses
+import pytest
+
+from extract.clean import NoArticle, clean, clean_text_page, is_prose, strip_pinyin_glosses
 from extract.ingest import RawDocument
 
 PAGE = """首页
@@ -50,8 +52,10 @@ def test_source_line_names_the_outlet_and_a_date_only_line_the_day():
     assert doc.published == "2021-07-02"
 
 
-def test_page_without_prose_gives_empty_text():
-    assert clean(raw("首页\n登录\n注册\n")).text == ""
+def test_page_without_prose_gives_no_article():
+    with pytest.raises(NoArticle):
+        clean(raw("首页\n登录\n注册\n"))
+    assert clean_text_page(raw("首页\n登录\n注册\n")).text == ""  # the page reader itself never raises
 
 
 def test_pinyin_glosses_are_stripped():
