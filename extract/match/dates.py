@@ -40,8 +40,14 @@ AND = r"\s*(?:和|与|及|、|或)\s*"
 S = r"\s*"  # crawls put spaces between the parts: 12 月 15 日
 TIME = r"(?:\s*(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?)?"
 NOT_AFTER_DIGIT = r"(?<![\d.])"
+LINK = re.compile(rf"{DASH}|{AND}")
+# Comparison bases by their very words: they are not the period the text reports on.
+NOT_CONTEXT = {"same_period", "previous_month"}
+# A newspaper's edition credit, （2025年07月16日第 04 版）: the page header, not the article.
+EDITION_CREDIT = re.compile(r"\s*第\s*[\d一二三四五六七八九十]{1,3}\s*版")
 # A bare month or day is not part of a count (3个月, 前5月, 近3月) or of a longer number.
-BARE = r"(?<![\d.年前近个第每多数几余至到\-—~])"
+BARE = r"(?<![\d.年前近个第每多数几余\-—~])"
+BARE_DAY = r"(?<![\d.年个第每多数几余\-—~])"
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +67,7 @@ class Context:
     text: str
     last: str | None = None  # EDTF value of the date stated just before
     last_start: int = -1
+    carry_year: int | None = None  # the year of a list or range this date continues
 
 
 Resolver = Callable[[re.Match, Context], "str | None"]
@@ -95,7 +102,7 @@ def year_of(m: re.Match, ctx: Context) -> int | None:
         return chinese_year(m.group("y"))
     if group(m, "rel"):
         return relative_year(m.group("rel"), ctx)
-    return ctx.ref.year
+    return ctx.carry_year or ctx.ref.year
 
 
 def stated_or_unknown_year(m: re.Match, ctx: Context) -> tuple[bool, int | None]:
@@ -173,9 +180,10 @@ def same_period(m: re.Match, ctx: Context) -> str | None:
 
 def previous_month(m: re.Match, ctx: Context) -> str | None:
     """上月: the month before the one stated just before in the same paragraph, else
-    the month before the publication date."""
-    stated = month_of_value(ctx.last) if "\n" not in ctx.text[ctx.last_start:m.start()] else None
-    if stated and stated[0]:
+    the month before the publication date (without one, before the last month stated)."""
+    stated = month_of_value(ctx.last)
+    same_paragraph = "\n" not in ctx.text[ctx.last_start:m.start()]
+    if stated and stated[0] and (same_paragraph or not ctx.ref.month):
         year, month = stated
     elif ctx.ref.month:
         year, month = ctx.ref.year, ctx.ref.month
@@ -230,10 +238,13 @@ CENTURY = r"(?P<c>\d{2}|二十一|二十|十九|十八)世纪"
 DECADE_DIGITS = r"(?P<dd>[1-9]0|[一二三四五六七八九]十)"
 QUARTER_BODY = r"(?P<first>前)?第?(?P<q>[一二三四1-4])季度(?P<qend>末)?"
 HALF_BODY = r"(?P<half>上半年|下半年)"
-MONTH_SPAN_BODY = rf"(?:{MONTH}{DASH}|前){MONTH2}{S}个?{S}月(?:份)?"
+MONTH_SPAN_BODY = rf"(?:{MONTH}{S}月?{DASH}|前){MONTH2}{S}个?{S}月(?:份)?(?!{S}(?:{DAY_NUM}){S}[日号])"
 DAY_BODY = rf"{MONTH}{S}月(?:份)?{S}{DAY}{S}[日号]"
 DAY_RANGE_BODY = rf"{MONTH}{S}月{S}{DAY}{S}[日号]?{DASH}(?:{MONTH2}{S}月{S})?{DAY2}{S}[日号]"
 MONTH_BODY = rf"{MONTH}{S}月(?:份)?{MONTH_PART}?(?![\d日号])"
+# The first of a list that writes 年 or 月 once: 2016、2017年; 3、5月.
+LISTED_YEAR = rf"{NOT_AFTER_DIGIT}(?P<y>(?:19|20)\d{{2}})(?={AND}(?:19|20)\d{{2}}{S}年)"
+LISTED_MONTH_BODY = rf"{MONTH}(?={AND}(?:{MONTH_NUM}){S}月)"
 
 
 def with_year(name: str, body: str, resolve: Resolver, bare_guard: str = BARE) -> list[Rule]:
@@ -250,9 +261,11 @@ def all_rules() -> list[Rule]:
     return [
         Rule("numeric", re.compile(NOT_AFTER_DIGIT + r"(?P<y>(?:19|20)\d{2})([-/.])(?P<m>1[0-2]|0?[1-9])\2(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)" + TIME), numeric_date),
         *with_year("day_range", DAY_RANGE_BODY, day_range),
-        *with_year("day", DAY_BODY, day_date),
+        *with_year("day", DAY_BODY, day_date, bare_guard=BARE_DAY),
         *with_year("month_span", MONTH_SPAN_BODY, month_range),
         *with_year("month", MONTH_BODY, month_date),
+        *with_year("listed_month", LISTED_MONTH_BODY, month_date),
+        Rule("listed_year", re.compile(LISTED_YEAR), year_only),
         *with_year("half", HALF_BODY, half_year, bare_guard=""),
         *with_year("quarter", QUARTER_BODY, quarter, bare_guard=r"(?<![\d一二三四])"),
         # 去年全年, 今年以来, 2021年底, 今年初; a bare 年初/年底 is the reference year.
@@ -326,6 +339,13 @@ def text_year(text: str, matches: list[tuple[Rule, re.Match]]) -> int | None:
     return max(years) if years else None
 
 
+def is_comparison_base(text: str, start: int) -> bool:
+    """比2017年的…, 较上月: the date a figure is compared with, not the period the
+    text is reporting on (so 上年 and 同期 after it do not lean on it)."""
+    before = text[max(0, start - 2):start]
+    return any(before.endswith(w) for w in date_markers()["comparison_before"])
+
+
 def find_dates(text: str, published: str | None) -> list[dict]:
     """Date matches in ``text``: start, end, text and EDTF value."""
     matches = candidate_matches(text)
@@ -333,13 +353,19 @@ def find_dates(text: str, published: str | None) -> list[dict]:
     ctx = Context(ref, text)
     dates = []
     for rule, m in matches:
+        # 2019年1月至5月, 2019年3月和5月: the year carries across a range or list.
+        ctx.carry_year = None
+        if dates and LINK.fullmatch(text, dates[-1]["end"], m.start()):
+            ctx.carry_year = year_of_value(dates[-1]["value"].split("/")[-1])
         try:
             value = rule.resolve(m, ctx)
         except (KeyError, ValueError):
             value = None
+        if value and EDITION_CREDIT.match(text, m.end()):
+            continue
         if value:
             dates.append({"start": m.start(), "end": m.end(), "text": m.group(), "value": value})
-            if year_of_value(value) or value.startswith("XXXX-"):
+            if rule.name not in NOT_CONTEXT and (year_of_value(value) or value.startswith("XXXX-")) and not is_comparison_base(text, m.start()):
                 ctx.last, ctx.last_start = value, m.start()
     return dates
 
