@@ -143,7 +143,7 @@ def is_excluded(text: str, m: re.Match) -> bool:
         return True  # 几十年, 数百家: vague
     if unit == "日" and prev == "月":
         return True  # the day of a date
-    if re.match(r"[A-Za-z0-9/_.]", prev) or (prev and prev in MINUS and not is_negative(text, start) and not is_range_end(text, start)):
+    if re.match(r"[A-Za-z0-9/_.%]", prev) or (prev and prev in MINUS and not is_negative(text, start) and not is_range_end(text, start)):
         return True  # part of a code such as S3, DL/T2096 or GB-5
     if unit == "年" and YEAR_LIKE.match(number) and not m.group("approx"):
         return True  # a calendar year
