@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+import cn2an
 from hypothesis import given, strategies as st
 
 from extract.match.metrics import find_metrics
@@ -52,6 +53,76 @@ def test_not_metrics(text):
     assert metrics(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # percentages written out
+        ("失业率降到百分之三十以下", [("百分之三十以下", 30, "%", "lt")]),
+        ("利率上调百分之2.5", [("百分之2.5", 2.5, "%", "eq")]),
+        # 万亿 and Arabic digits with magnitudes
+        ("全国财政收入约20.3万亿元", [("约20.3万亿元", 20300000000000, "元", "approx")]),
+        ("订单额达一万亿元", [("一万亿元", 10**12, "元", "eq")]),
+        # approximations with 余/多/几 before or after a magnitude
+        ("投资800余万元", [("800余万元", 8000000, "元", "gt")]),
+        ("吸引十余万人观展", [("十余万人", 100000, "人", "gt")]),
+        ("筹集三千多万元", [("三千多万元", 30000000, "元", "gt")]),
+        ("带动三十几万人就业", [("三十几万人", 300000, "人", "gt")]),
+        # a lone 十
+        ("十个部门联合发文", [("十个", 10, "个", "eq")]),
+        # full-width digits and point
+        ("占比７．５％", [("７．５％", 7.5, "%", "eq")]),
+        # signed values
+        ("增速为-4.6%", [("-4.6%", -4.6, "%", "eq")]),
+        ("利润增长负1.5%", [("负1.5%", -1.5, "%", "eq")]),
+        # 近/约 with 一 before a unit
+        ("每天用水近一吨", [("近一吨", 1, "吨", "approx")]),
+        # longest unit from the table
+        ("孩子刚满六周岁", [("六周岁", 6, "周岁", "eq")]),
+        ("建厂40周年", [("40周年", 40, "周年", "eq")]),
+        ("投资50亿台币", [("50亿台币", 5000000000, "台币", "eq")]),
+        ("融资3000万人民币", [("3000万人民币", 30000000, "人民币", "eq")]),
+        ("收盘价12.5元/股", [("12.5元/股", 12.5, "元/股", "eq")]),
+        ("锁定期为20个交易日", [("20个交易日", 20, "交易日", "eq")]),
+        ("一个有9亿多人口的市场", [("9亿多人口", 900000000, "人口", "gt")]),
+        ("管径达到48英寸", [("48英寸", 48, "英寸", "eq")]),
+    ],
+)
+def test_number_forms_and_units(text, expected):
+    assert metrics(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("涨幅为3-15%", [("3", 3, "%", "eq"), ("15%", 15, "%", "eq")]),
+        ("分别提高0.2和0.5个百分点", [("0.2", 0.2, "百分点", "eq"), ("0.5个百分点", 0.5, "百分点", "eq")]),
+        ("每户补贴2至6万元", [("2", 20000, "元", "eq"), ("6万元", 60000, "元", "eq")]),
+        ("每年增加3、4家", [("3", 3, "家", "eq"), ("4家", 4, "家", "eq")]),
+    ],
+)
+def test_ranges_and_lists_that_write_the_unit_once(text, expected):
+    assert metrics(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这是两国人民的共同心愿",  # 两国: both countries
+        "消费保持两位数增长",  # double digits
+        "迎接新的一年",  # the year
+        "加快5G基站建设",  # a technology generation
+        "排名从56位上升到41位",  # places in a ranking
+        "进入榜单前十位",
+        "三四岁的孩子",  # a vague pair of numerals
+        "几十年来坚持不懈",
+        "链接中的%25不是数字",  # a URL encoding
+        "产品型号为X-15型",
+    ],
+)
+def test_more_things_that_are_not_metrics(text):
+    assert metrics(text) == []
+
+
 def test_units_are_not_confused_with_words_they_start():
     assert metrics("进入9市场") == []
     assert metrics("四地九市之外") == [("四地", 4, "地", "eq"), ("九市", 9, "市", "eq")]
@@ -70,9 +141,37 @@ def test_magnitudes_expand(n, magnitude):
 
 @given(st.integers(min_value=0, max_value=99999999))
 def test_chinese_numerals_agree_with_arabic(n):
-    import cn2an
-
     assert parse_number(cn2an.an2cn(n)) == n
+
+
+@given(st.integers(min_value=1, max_value=10**15), st.sampled_from(["low", "up"]))
+def test_chinese_numerals_round_trip_with_cn2an(n, style):
+    """Any number cn2an writes (small or capital numerals) reads back to itself,
+    and its value written again by cn2an is the same text."""
+    written = cn2an.an2cn(n, style)
+    assert parse_number(written) == n
+    assert cn2an.an2cn(parse_number(written), style) == written
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False))
+def test_decimal_chinese_numerals_round_trip(d):
+    n = float(d)
+    assert parse_number(cn2an.an2cn(str(d))) == pytest.approx(n)
+
+
+@given(st.integers(min_value=1, max_value=9999), st.sampled_from(["十", "百", "千", "万", "十万", "百万", "千万", "亿", "万亿"]))
+def test_arabic_numbers_with_any_magnitude(n, magnitude):
+    import math
+
+    factor = math.prod({"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}[c] for c in magnitude)
+    assert parse_number(f"{n}{magnitude}") == n * factor
+    assert parse_number(f"{n}余{magnitude}") == n * factor  # 800余万: the 余 is the qualifier's
+
+
+@given(st.integers(min_value=0, max_value=10**7))
+def test_full_width_digits_read_like_ascii(n):
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in str(n))
+    assert parse_number(full_width) == n
 
 
 @given(st.text(max_size=40))
