@@ -179,3 +179,51 @@ def test_find_metrics_never_fails_and_spans_fit(text):
     for m in find_metrics(text):
         assert 0 <= m["start"] < m["end"] <= len(text)
         assert m["qualifier"] in {"eq", "gt", "lt", "approx"}
+
+
+def table_figures(text):
+    return [(text[m["start"]:m["end"]], m["value"], m["unit"]) for m in find_metrics(text)]
+
+
+def test_a_tabbed_table_takes_units_from_its_caption_and_column_headers():
+    text = (
+        "表2 各县工业产值（单位：亿元）\n"
+        "县\t产值\t增速（%）\n"
+        "甲县\t45.6\t7.1\n"
+        "乙县\t30\t-0.8\n"
+    )
+    assert table_figures(text) == [
+        ("45.6", 4560000000, "元"), ("7.1", 7.1, "%"), ("30", 3000000000, "元"), ("-0.8", -0.8, "%"),
+    ]
+
+
+def test_a_table_flattened_one_cell_a_line():
+    text = (
+        "指标\n"
+        "数量（万吨）\n"
+        "比上年增长（%）\n"
+        "粮食产量\n"
+        "652\n"
+        "2.4\n"
+        "蔬菜产量\n"
+        "318\n"
+        "-1.5\n"
+    )
+    assert table_figures(text) == [
+        ("652", 6520000, "吨"), ("2.4", 2.4, "%"), ("318", 3180000, "吨"), ("-1.5", -1.5, "%"),
+    ]
+
+
+def test_a_markdown_table_with_units_in_its_header():
+    text = "| 品类 | 销量（辆） | 占比（%） |\n| 轿车 | 1200 | 40.5 |\n"
+    assert table_figures(text) == [("1200", 1200, "辆"), ("40.5", 40.5, "%")]
+
+
+def test_prose_ends_a_table_and_bare_numbers_outside_tables_are_not_metrics():
+    text = (
+        "单位：万人\n城镇\n1520\n"
+        "以上为初步统计数据，最终核实数据将在明年正式公布，敬请各位读者留意相关的后续发布。\n"
+        "4567\n"
+    )
+    assert table_figures(text) == [("1520", 15200000, "人")]
+    assert table_figures("阅读 12345\n评论 67") == []

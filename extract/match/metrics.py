@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines, read_tsv
-from ..normalise.numbers import APPROX_INSIDE, ARABIC, CHINESE, CHINESE_DIGITS, MAGNITUDE_CHARS, parse_number
+from ..normalise.numbers import APPROX_INSIDE, ARABIC, CHINESE, CHINESE_DIGITS, MAGNITUDE_CHARS, clean_number, parse_number
 from . import RangeIndex, alternation, char_spans
 
 QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\""}
@@ -199,6 +199,116 @@ def listed_firsts(text: str, m: re.Match, value: float, unit: str) -> list[dict]
              "value": first_value, "unit": unit, "qualifier": "eq"}]
 
 
+
+# Statistics tables, as text: cells split by | or tabs or runs of spaces, or one cell a
+# line. The unit of a bare figure comes from its column's header (比上年增长（%）) or
+# the table's caption (单位：亿元).
+CELL_SPLIT = re.compile(r"\s*[|｜]\s*|\t+|\s{2,}|\u3000+")
+NUMERIC_CELL = re.compile(rf"[{MINUS}]?{ARABIC}")
+PROSE_LINE = 40  # a line this long without a figure cell ends the table
+
+
+@lru_cache(maxsize=1)
+def table_unit_patterns() -> tuple[re.Pattern, re.Pattern]:
+    unit = rf"(?P<mag>{MAGNITUDE})?(?P<unit>{alternation(units())})"
+    caption = re.compile(rf"单位\s*[：:]\s*{unit}")
+    header = re.compile(rf"[（(]\s*{unit}\s*[）)]\s*$")
+    return caption, header
+
+
+def table_unit(match: re.Match) -> tuple[int, str]:
+    """(multiplier, unit) of a caption or header: 亿元 is (10**8, 元)."""
+    magnitude = match.group("mag")
+    return (parse_number("1" + magnitude) if magnitude else 1), normalise_unit(match.group("unit"))
+
+
+def line_cells(line: str, offset: int) -> list[tuple[int, int, str]]:
+    """(start, end, text) of the cells of a line."""
+    cells, position = [], 0
+    for part in CELL_SPLIT.split(line):
+        start = line.find(part, position) if part else position
+        if part.strip():
+            cells.append((offset + start, offset + start + len(part), part.strip()))
+        position = start + len(part)
+    return cells
+
+
+def table_blocks(text: str) -> list[tuple[tuple[int, str] | None, list[list[tuple[int, int, str]]]]]:
+    """(caption unit, lines of cells) of each table: from a caption (单位：…) or a header
+    cell with a unit, to the first line of prose."""
+    caption_pattern, header_pattern = table_unit_patterns()
+    blocks, current, offset = [], None, 0
+    for line in text.split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        cells = line_cells(line, line_start)
+        caption = caption_pattern.search(line)
+        has_figure = any(NUMERIC_CELL.fullmatch(c[2]) for c in cells)
+        if caption:
+            current = (table_unit(caption), [])
+            blocks.append(current)
+        elif current is not None and len(line) > PROSE_LINE and not has_figure:
+            current = None  # prose: the table is over
+        elif current is None and any(header_pattern.search(c[2]) for c in cells) and len(line) <= PROSE_LINE * 2:
+            current = (None, [cells])
+            blocks.append(current)
+        elif current is not None and cells:
+            current[1].append(cells)
+    return blocks
+
+
+def header_units(cells: list[tuple[int, int, str]]) -> list[tuple[int, str] | None]:
+    _, header_pattern = table_unit_patterns()
+    return [table_unit(h) if (h := header_pattern.search(c[2])) else None for c in cells]
+
+
+def figure(cell: tuple[int, int, str], unit: tuple[int, str] | None) -> dict | None:
+    start, end, text = cell
+    if unit is None or not NUMERIC_CELL.fullmatch(text):
+        return None
+    value = clean_number(parse_number(text.lstrip(MINUS)) * unit[0])
+    return {"start": start, "end": end, "value": -value if text[0] in MINUS else value, "unit": unit[1], "qualifier": "eq"}
+
+
+def table_metrics(text: str) -> list[dict]:
+    """Bare figures in the cells of statistics tables, with the unit of their column
+    (header cells are matched to a row's figures from the right) or of the caption."""
+    found = []
+    for caption, lines in table_blocks(text):
+        headers: list = []
+        singles: list[tuple[int, int, str]] = []  # one cell a line
+        for cells in lines:
+            figures = [c for c in cells if NUMERIC_CELL.fullmatch(c[2])]
+            if len(cells) > 1 and not figures:
+                headers = header_units(cells)
+            elif len(cells) > 1:
+                shift = len(headers) - len(cells)
+                for index, cell in enumerate(cells):
+                    column = index + shift
+                    unit = headers[column] if 0 <= column < len(headers) and headers[column] else caption
+                    found.extend(f for f in [figure(cell, unit)] if f)
+            else:
+                singles.append(cells[0])
+        found.extend(single_cell_figures(singles, caption))
+    return found
+
+
+def single_cell_figures(cells: list[tuple[int, int, str]], caption) -> list[dict]:
+    """A table flattened one cell a line: header cells, then rows of a label and its figures."""
+    first_figure = next((i for i, c in enumerate(cells) if NUMERIC_CELL.fullmatch(c[2])), None)
+    if first_figure is None:
+        return []
+    headers = header_units(cells[:max(0, first_figure - 1)])  # the cell before the first figure labels its row
+    found, row = [], []
+    for cell in cells[first_figure:] + [(0, 0, "")]:
+        if NUMERIC_CELL.fullmatch(cell[2]):
+            row.append(cell)
+            continue
+        units = headers[-len(row):] if row and len(headers) >= len(row) else [None] * len(row)
+        found.extend(f for c, u in zip(row, units) if (f := figure(c, u or caption)))
+        row = []
+    return found
+
+
 def find_metrics(text: str) -> list[dict]:
     """Metric matches in ``text``: start, end, value, unit, qualifier."""
     quoted = RangeIndex((start, end, None) for start, end in quoted_ranges(text))
@@ -229,7 +339,8 @@ def find_metrics(text: str) -> list[dict]:
         unit = "%" if m.group("percent") else normalise_unit(m.group("unit"))
         found.extend(listed_firsts(text, m, value, unit))
         found.append({"start": span_start, "end": m.end(), "value": value, "unit": unit, "qualifier": qualifier_of(m)})
-    return found
+    found.extend(table_metrics(text))
+    return sorted(found, key=lambda f: (f["start"], f["end"]))
 
 
 @Language.component("extract_metrics", requires=["doc.spans"], assigns=["doc.spans"])
