@@ -237,3 +237,10 @@ def test_find_dates_never_fails_and_values_are_edtf(text, published):
     for d in find_dates(text, published):
         assert is_valid_edtf(d["value"])
         assert text[d["start"]:d["end"]] == d["text"]
+
+
+def test_a_year_before_an_event_name_or_title_is_a_date_but_a_count_is_not():
+    assert values("参加2019中国国际智能产业博览会", None) == ["2019"]
+    assert values("发布2023《城市发展报告》", None) == ["2023"]
+    assert values("共有2019人报名", None) == []
+    assert values("超过2000余家企业", None) == []

@@ -155,6 +155,27 @@ def year_range(m: re.Match, ctx: Context) -> str | None:
     return interval(ymd(chinese_year(m.group("y"))), ymd(chinese_year(m.group("y2"))))
 
 
+def titled_year(m: re.Match, ctx: Context) -> str | None:
+    """2019中国国际…: a year, unless the number is a count (a unit, magnitude or
+    qualifier follows it: 2019人, 2000余家)."""
+    if count_follows(ctx.text, m.end()):
+        return None
+    return year_only(m, ctx)
+
+
+@lru_cache(maxsize=1)
+def count_words() -> re.Pattern:
+    """What may follow a number that is a count: units, magnitudes, qualifiers, 年/月/日."""
+    from .metrics import qualifiers, units  # the metric tables say what a count looks like
+
+    words = set(units()) | {w for w, _ in qualifiers()} | set("十百千万亿年月日号多余")
+    return re.compile(alternation(words))
+
+
+def count_follows(text: str, position: int) -> bool:
+    return count_words().match(text, position) is not None
+
+
 def half_year(m: re.Match, ctx: Context) -> str | None:
     first, last = HALF_YEAR[m.group("half")]
     return month_interval(year_of(m, ctx), first, last)
@@ -277,8 +298,9 @@ def all_rules() -> list[Rule]:
         Rule("year_range", re.compile(NOT_AFTER_DIGIT + YEAR.replace("?P<y>", "?P<y>") + DASH + YEAR.replace("?P<y>", "?P<y2>") + S + r"年(?!代)"), year_range),
         Rule("year", re.compile(NOT_AFTER_DIGIT + YEAR + S + r"年(?:度)?(?!代)"), year_only),
         Rule("rel_year", re.compile(rel + r"(?!代)"), year_only),
-        # A year written without 年 before a quoted or book title: 2019“…”活动, 2022《…》.
-        Rule("titled_year", re.compile(NOT_AFTER_DIGIT + r"(?P<y>(?:19|20)\d{2})(?=[“《「\"])"), year_only),
+        # A year written without 年 before a quoted or book title or an event's name:
+        # 2019“…”活动, 2022《…》, 2019中国国际…博览会 (but 2019人, 2000余家 are counts).
+        Rule("titled_year", re.compile(r"(?<![A-Za-z0-9.\-/])(?P<y>(?:19|20)\d{2})(?=[“《「\"]|[\u4e00-\u9fff]{2})"), titled_year),
         Rule("decade", re.compile(r"(?:" + CENTURY + r")?" + DECADE_DIGITS + r"年代(?:初期|中期|末期|初|中|末)?"), decade_of),
         Rule("century", re.compile(CENTURY + r"(?!\d0年代|[一二三四五六七八九]十年代)"), century_of),
         *holiday_rules(),
