@@ -244,3 +244,13 @@ def test_a_year_before_an_event_name_or_title_is_a_date_but_a_count_is_not():
     assert values("发布2023《城市发展报告》", None) == ["2023"]
     assert values("共有2019人报名", None) == []
     assert values("超过2000余家企业", None) == []
+
+
+def test_full_width_digits_are_read_and_the_text_kept():
+    assert dates("１９９８年１月１２日电", None) == [("１９９８年１月１２日", "1998-01-12")]
+    assert dates("今年２月交付", "1998-05-01") == [("今年２月", "1998-02")]
+
+
+@pytest.mark.parametrize("text", ["纪念十月革命", "农历年初二的烟花", "提前一个月完成", "每年五六月份"])
+def test_words_that_only_look_like_dates(text):
+    assert values(text, "1998-05-01") == []

@@ -227,3 +227,24 @@ def test_prose_ends_a_table_and_bare_numbers_outside_tables_are_not_metrics():
     )
     assert table_figures(text) == [("1520", 15200000, "人")]
     assert table_figures("阅读 12345\n评论 67") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("这一因素制约两国贸易", []),  # 制约 is not 约 (and 两国 is no count)
+        ("最近3年投入", [("3年", 3, "年", "eq")]),  # 最近 is not 近
+        ("打破5项纪录", [("5项", 5, "项", "eq")]),  # 打破 is not 破
+        ("约3000人到场", [("约3000人", 3000, "人", "approx")]),
+        ("早在一九九七年", []),  # a year in Chinese digits
+        ("２０２０年以来", []),  # a year in full-width digits
+        ("比率为－０．４\n部队官兵", []),  # a number does not take a unit from the next line
+        ("亿万人民的心愿", []),  # 亿万 alone is no figure
+    ],
+)
+def test_qualifier_words_inside_other_words_and_years_in_any_digits(text, expected):
+    assert metrics(text) == expected
+
+
+def test_two_years_average_is_a_statistic_not_a_duration():
+    assert metrics("同比增长8%，两年平均增长5.1%") == [("8%", 8, "%", "eq"), ("5.1%", 5.1, "%", "eq")]

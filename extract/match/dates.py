@@ -19,7 +19,7 @@ from typing import Callable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..data import read_tsv
+from ..data import read_lines, read_tsv
 from ..normalise.dates import (
     HALF_YEAR, QUARTER, Reference, century, chinese_small_number, chinese_year, date_markers,
     decade, interval, month_interval, month_of_value, reference_year, relative_years, shift_years,
@@ -46,7 +46,7 @@ NOT_CONTEXT = {"same_period", "previous_month"}
 # A newspaper's edition credit, （2025年07月16日第 04 版）: the page header, not the article.
 EDITION_CREDIT = re.compile(r"\s*第\s*[\d一二三四五六七八九十]{1,3}\s*版")
 # A bare month or day is not part of a count (3个月, 前5月, 近3月) or of a longer number.
-BARE = r"(?<![\d.年前近个第每多数几余\-—~])"
+BARE = r"(?<![\d.年前近个第每多数几余\-—~〇零一二三四五六七八九十])"
 BARE_DAY = r"(?<![\d.年个第每多数几余\-—~])"
 
 
@@ -142,6 +142,8 @@ def month_date(m: re.Match, ctx: Context) -> str | None:
 def month_range(m: re.Match, ctx: Context) -> str | None:
     """1-6月, 1至5月, 1—3月份, 前5个月: the months as an interval of the year."""
     first = month_of(m) if group(m, "m") else 1
+    if group(m, "first_n") and month_of(m, "m2") < 2:
+        return None  # 前一个月 is a month ago, not a span
     return month_interval(year_of(m, ctx), first, month_of(m, "m2"))
 
 
@@ -259,7 +261,8 @@ CENTURY = r"(?P<c>\d{2}|二十一|二十|十九|十八)世纪"
 DECADE_DIGITS = r"(?P<dd>[1-9]0|[一二三四五六七八九]十)"
 QUARTER_BODY = r"(?P<first>前)?第?(?P<q>[一二三四1-4])季度(?P<qend>末)?"
 HALF_BODY = r"(?P<half>上半年|下半年)"
-MONTH_SPAN_BODY = rf"(?:{MONTH}{S}月?{DASH}|前){MONTH2}{S}个?{S}月(?:份)?(?!{S}(?:{DAY_NUM}){S}[日号])"
+# 前 of a word (提前, 之前, 目前 …) does not open a span of first months.
+MONTH_SPAN_BODY = rf"(?:{MONTH}{S}月?{DASH}|(?<![提之以此日目事当眼面跟门空向先从生战会赛节])(?P<first_n>前)){MONTH2}{S}个?{S}月(?:份)?(?!{S}(?:{DAY_NUM}){S}[日号])"
 DAY_BODY = rf"{MONTH}{S}月(?:份)?{S}{DAY}{S}[日号]"
 DAY_RANGE_BODY = rf"{MONTH}{S}月{S}{DAY}{S}[日号]?{DASH}(?:{MONTH2}{S}月{S})?{DAY2}{S}[日号]"
 MONTH_BODY = rf"{MONTH}{S}月(?:份)?{MONTH_PART}?(?![\d日号])"
@@ -291,7 +294,7 @@ def all_rules() -> list[Rule]:
         *with_year("quarter", QUARTER_BODY, quarter, bare_guard=r"(?<![\d一二三四])"),
         # 去年全年, 今年以来, 2021年底, 今年初; a bare 年初/年底 is the reference year.
         Rule("year_part", re.compile(year_prefix() + r"(?:全年|以来|[初底末](?![步线蕴子]))"), year_only),
-        Rule("bare_year_part", re.compile(r"(?<![\d〇零一二三四五六七八九年今去明前本当每多])年(?:初|底|末)(?![步线蕴子])"), year_only),
+        Rule("bare_year_part", re.compile(r"(?<![\d〇零一二三四五六七八九年今去明前本当每多大新])年(?:初|底|末)(?![步线蕴子一二三四五六七八九十])"), year_only),
         Rule("same_period", re.compile(r"(?:去年|上年|上一年)同期"), same_period),
         Rule("previous_month", re.compile(r"上个?月(?!份)"), previous_month),
         Rule("day_alone", re.compile(r"(?<![\d.月个第每多数几余前后近])(?P<d>3[01]|[12]\d|0?[1-9])日(?!内|以内|之内|以上|以下|左右|均|元|游|报|记)"), day_alone),
@@ -307,9 +310,23 @@ def all_rules() -> list[Rule]:
     ]
 
 
+# Full-width digits and signs, read as ASCII (one character for one, so offsets hold).
+FULL_WIDTH = str.maketrans("０１２３４５６７８９．／－：～", "0123456789./-:~")
+
+
+@lru_cache(maxsize=1)
+def false_words() -> re.Pattern:
+    return re.compile(alternation(read_lines("date_false_words.txt")))
+
+
 def candidate_matches(text: str) -> list[tuple[Rule, re.Match]]:
-    """All rule matches, overlaps resolved by keeping the earliest-longest."""
-    found = [(rule, m) for rule in all_rules() for m in rule.pattern.finditer(text)]
+    """All rule matches, overlaps resolved by keeping the earliest-longest; none
+    inside a word of ``date_false_words.txt`` (十月革命)."""
+    blocked = [(w.start(), w.end()) for w in false_words().finditer(text)]
+    found = [
+        (rule, m) for rule in all_rules() for m in rule.pattern.finditer(text)
+        if not any(s < m.end() and m.start() < e for s, e in blocked)
+    ]
     found.sort(key=lambda rm: (rm[1].start(), -(rm[1].end() - rm[1].start())))
     kept, last_end = [], -1
     for rule, m in found:
@@ -370,6 +387,7 @@ def is_comparison_base(text: str, start: int) -> bool:
 
 def find_dates(text: str, published: str | None) -> list[dict]:
     """Date matches in ``text``: start, end, text and EDTF value."""
+    original, text = text, text.translate(FULL_WIDTH)
     matches = candidate_matches(text)
     ref = reference_year(published, month_days(matches), None if published else text_year(text, matches))
     ctx = Context(ref, text)
@@ -386,7 +404,7 @@ def find_dates(text: str, published: str | None) -> list[dict]:
         if value and EDITION_CREDIT.match(text, m.end()):
             continue
         if value:
-            dates.append({"start": m.start(), "end": m.end(), "text": m.group(), "value": value})
+            dates.append({"start": m.start(), "end": m.end(), "text": original[m.start():m.end()], "value": value})
             if rule.name not in NOT_CONTEXT and (year_of_value(value) or value.startswith("XXXX-")) and not is_comparison_base(text, m.start()):
                 ctx.last, ctx.last_start = value, m.start()
     return dates

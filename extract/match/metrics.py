@@ -12,6 +12,7 @@ codes (S3, G60), numbers inside short quoted names (“黄金二十条”), the 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from spacy.language import Language
@@ -24,8 +25,9 @@ from . import RangeIndex, alternation, char_spans
 QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\""}
 SHORT_QUOTE = 10  # a quoted phrase up to this long is a name, not a statement
 YEAR_LIKE = re.compile(r"^(1[5-9]|20|21)\d{2}$")
+CHINESE_YEAR = re.compile("[〇零一二三四五六七八九]{3,4}")
 MAGNITUDE = f"[{MAGNITUDE_CHARS}]+"
-NUMBER = rf"(?:{ARABIC}\s*|{CHINESE})(?:[{APPROX_INSIDE}](?={MAGNITUDE}))?(?:{MAGNITUDE})?"
+NUMBER = rf"(?:{ARABIC}[^\S\n]*|{CHINESE})(?:[{APPROX_INSIDE}](?={MAGNITUDE}))?(?:{MAGNITUDE})?"
 MINUS = "-−－"
 # Separators of a range or list whose unit is written once: 5-20%, 3至5万元, 0.4和0.6个百分点.
 RANGE_OR_LIST = re.compile(rf"(?<![A-Za-z0-9.%/\-\n])(?P<first>{ARABIC})(?P<mag>{MAGNITUDE})?\s*(?:[-－—–~～至到]|和|与|或|、)\s*$")
@@ -57,7 +59,14 @@ def unit_written_as() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def qualifiers() -> dict[tuple[str, str], str]:
-    return {(word, position): q for word, position, q in read_tsv("qualifiers.tsv")}
+    return {(row[0], row[1]): row[2] for row in read_tsv("qualifiers.tsv")}
+
+
+@lru_cache(maxsize=1)
+def qualifier_guards() -> dict[str, str]:
+    """Qualifier before a number -> characters that, right before it, make it the end
+    of another word (制约 is not 约)."""
+    return {row[0]: row[3] for row in read_tsv("qualifiers.tsv") if row[1] == "before" and len(row) > 3}
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +90,11 @@ def false_word_pattern() -> re.Pattern:
 @lru_cache(maxsize=1)
 def metric_pattern() -> re.Pattern:
     qual = qualifiers()
-    before = alternation(w for w, pos in qual if pos == "before")
+    guards = qualifier_guards()
+    before = "|".join(
+        (f"(?<![{re.escape(guards[w])}])" if guards.get(w) else "") + re.escape(w)
+        for w in sorted({w for w, pos in qual if pos == "before"}, key=len, reverse=True)
+    )
     after_number = alternation(w for w, pos in qual if pos == "after_number")
     after_unit = alternation(w for w, pos in qual if pos == "after_unit")
     return re.compile(
@@ -145,8 +158,8 @@ def is_excluded(text: str, m: re.Match) -> bool:
         return True  # the day of a date
     if re.match(r"[A-Za-z0-9/_.%]", prev) or (prev and prev in MINUS and not is_negative(text, start) and not is_range_end(text, start)):
         return True  # part of a code such as S3, DL/T2096 or GB-5
-    if unit == "年" and YEAR_LIKE.match(number) and not m.group("approx"):
-        return True  # a calendar year
+    if unit == "年" and (YEAR_LIKE.match(unicodedata.normalize("NFKC", number)) or CHINESE_YEAR.fullmatch(number)) and not m.group("approx"):
+        return True  # a calendar year (2024年, 一九九七年)
     if unit == "年" and nxt == "代":
         return True  # 90年代 is a decade
     if number in {"一", "壹"} and units()[unit] != "duration" and not m.group("before") and not text[max(0, start - 2):start] == "唯一":
