@@ -254,3 +254,29 @@ def test_full_width_digits_are_read_and_the_text_kept():
 @pytest.mark.parametrize("text", ["纪念十月革命", "农历年初二的烟花", "提前一个月完成", "每年五六月份"])
 def test_words_that_only_look_like_dates(text):
     assert values(text, "1998-05-01") == []
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        ("2019年6月1日至2019年6月30日", None, ["2019-06-01/2019-06-30"]),
+        ("2012年—2015年", None, ["2012/2015"]),
+        ("2019年3月到2020年5月", None, ["2019-03/2020-05"]),
+        ("2017年至今", None, ["2017"]),  # 今 is no date
+        ("2015年至2012年", None, ["2015", "2012"]),  # backwards: not an interval
+    ],
+)
+def test_two_dates_joined_by_a_dash_are_one_interval(text, published, expected):
+    assert values(text, published) == expected
+
+
+def test_a_date_with_its_time_of_day():
+    assert values("2019年11月29日 10:30在京开幕", None) == ["2019-11-29T10:30:00"]
+    assert values("11月29日10时30分", "2019-12-01") == ["2019-11-29T10:30:00"]
+    assert values("9月4日 8:05", None) == ["XXXX-09-04"]  # no year, so no date-time
+
+
+def test_two_digit_years_only_before_a_month():
+    assert values("19年11月29日发布", None) == ["2019-11-29"]
+    assert values("98年5月入伍", None) == ["1998-05"]
+    assert values("工作了19年3个月", None) == []

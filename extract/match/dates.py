@@ -39,8 +39,10 @@ DASH = r"\s*(?:[-－—–~～〜]+|至|到)\s*"
 AND = r"\s*(?:和|与|及|、|或)\s*"
 S = r"\s*"  # crawls put spaces between the parts: 12 月 15 日
 TIME = r"(?:\s*(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?)?"
+CLOCK = r"(?:\s*(?P<H>[01]?\d|2[0-3])(?::|时)(?P<M>[0-5]\d)(?:分)?(?::(?P<S>[0-5]\d))?(?!\d))?"
 NOT_AFTER_DIGIT = r"(?<![\d.])"
 LINK = re.compile(rf"{DASH}|{AND}")
+DASH_ONLY = re.compile(DASH)
 # Comparison bases by their very words: they are not the period the text reports on.
 NOT_CONTEXT = {"same_period", "previous_month"}
 # A newspaper's edition credit, （2025年07月16日第 04 版）: the page header, not the article.
@@ -53,6 +55,11 @@ BARE_DAY = r"(?<![\d.年个第每多数几余\-—~])"
 @lru_cache(maxsize=1)
 def relative_pattern() -> str:
     return rf"(?P<rel>{alternation(relative_years())})"
+
+
+def short_year(yy: int) -> int:
+    """19年11月 is 2019; 98年5月 is 1998 (a two-digit year is this century's up to 50)."""
+    return 2000 + yy if yy <= 50 else 1900 + yy
 
 
 def year_prefix() -> str:
@@ -97,9 +104,11 @@ def relative_year(word: str, ctx: Context) -> int | None:
 
 
 def year_of(m: re.Match, ctx: Context) -> int | None:
-    """The year the match states (2021年, 今年) or, without one, the reference year."""
+    """The year the match states (2021年, 19年, 今年) or, without one, the reference year."""
     if group(m, "y"):
         return chinese_year(m.group("y"))
+    if group(m, "yy"):
+        return short_year(int(m.group("yy")))
     if group(m, "rel"):
         return relative_year(m.group("rel"), ctx)
     return ctx.carry_year or ctx.ref.year
@@ -114,14 +123,19 @@ def stated_or_unknown_year(m: re.Match, ctx: Context) -> tuple[bool, int | None]
 
 def day_date(m: re.Match, ctx: Context) -> str | None:
     ok, year = stated_or_unknown_year(m, ctx)
-    return ymd(year, month_of(m), chinese_small_number(m.group("d"))) if ok else None
+    day = ymd(year, month_of(m), chinese_small_number(m.group("d"))) if ok else None
+    return with_time(day, m) if day and year is not None else day
+
+
+def with_time(day: str, m: re.Match) -> str:
+    if not group(m, "H"):
+        return day
+    return f"{day}T{int(m.group('H')):02d}:{m.group('M')}:{m.group('S') or '00'}"
 
 
 def numeric_date(m: re.Match, ctx: Context) -> str | None:
     day = ymd(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-    if day and group(m, "H"):
-        return f"{day}T{int(m.group('H')):02d}:{m.group('M')}:{m.group('S') or '00'}"
-    return day
+    return with_time(day, m) if day else None
 
 
 def day_range(m: re.Match, ctx: Context) -> str | None:
@@ -263,7 +277,8 @@ QUARTER_BODY = r"(?P<first>前)?第?(?P<q>[一二三四1-4])季度(?P<qend>末)?
 HALF_BODY = r"(?P<half>上半年|下半年)"
 # 前 of a word (提前, 之前, 目前 …) does not open a span of first months.
 MONTH_SPAN_BODY = rf"(?:{MONTH}{S}月?{DASH}|(?<![提之以此日目事当眼面跟门空向先从生战会赛节])(?P<first_n>前)){MONTH2}{S}个?{S}月(?:份)?(?!{S}(?:{DAY_NUM}){S}[日号])"
-DAY_BODY = rf"{MONTH}{S}月(?:份)?{S}{DAY}{S}[日号]"
+# 2019年11月29日 10:30, 11月29日10时30分: a date with its time of day.
+DAY_BODY = rf"{MONTH}{S}月(?:份)?{S}{DAY}{S}[日号]{CLOCK}"
 DAY_RANGE_BODY = rf"{MONTH}{S}月{S}{DAY}{S}[日号]?{DASH}(?:{MONTH2}{S}月{S})?{DAY2}{S}[日号]"
 MONTH_BODY = rf"{MONTH}{S}月(?:份)?{MONTH_PART}?(?![\d日号])"
 # The first of a list that writes 年 or 月 once: 2016、2017年; 3、5月.
@@ -286,6 +301,9 @@ def all_rules() -> list[Rule]:
         Rule("numeric", re.compile(NOT_AFTER_DIGIT + r"(?P<y>(?:19|20)\d{2})([-/.])(?P<m>1[0-2]|0?[1-9])\2(?P<d>3[01]|[12]\d|0?[1-9])(?!\d)" + TIME), numeric_date),
         *with_year("day_range", DAY_RANGE_BODY, day_range),
         *with_year("day", DAY_BODY, day_date, bare_guard=BARE_DAY),
+        # 19年11月29日, 98年5月: a two-digit year, only before a month.
+        Rule("short_year_day", re.compile(NOT_AFTER_DIGIT + r"(?P<yy>\d{2})年" + DAY_BODY), day_date),
+        Rule("short_year_month", re.compile(NOT_AFTER_DIGIT + r"(?P<yy>\d{2})年" + MONTH + S + "月(?:份)?" + MONTH_PART + r"?(?![\d日号])"), month_date),
         *with_year("month_span", MONTH_SPAN_BODY, month_range),
         *with_year("month", MONTH_BODY, month_date),
         *with_year("listed_month", LISTED_MONTH_BODY, month_date),
@@ -407,7 +425,28 @@ def find_dates(text: str, published: str | None) -> list[dict]:
             dates.append({"start": m.start(), "end": m.end(), "text": original[m.start():m.end()], "value": value})
             if rule.name not in NOT_CONTEXT and (year_of_value(value) or value.startswith("XXXX-")) and not is_comparison_base(text, m.start()):
                 ctx.last, ctx.last_start = value, m.start()
-    return dates
+    return merge_ranges(dates, text)
+
+
+def merge_ranges(dates: list[dict], text: str) -> list[dict]:
+    """2019年6月1日至2019年6月30日, 2016年—2019年: two dates of the same kind joined by a
+    dash or 至/到 are one interval (a time of day or an interval on either side is not)."""
+    merged: list[dict] = []
+    for d in dates:
+        prev = merged[-1] if merged else None
+        if (prev and DASH_ONLY.fullmatch(text, prev["end"], d["start"])
+                and plain_kind(prev["value"]) and plain_kind(prev["value"]) == plain_kind(d["value"])
+                and prev["value"] < d["value"]):
+            merged[-1] = {"start": prev["start"], "end": d["end"], "text": prev["text"] + text[prev["end"]:d["start"]] + d["text"],
+                          "value": f"{prev['value']}/{d['value']}"}
+            continue
+        merged.append(d)
+    return merged
+
+
+def plain_kind(value: str) -> str | None:
+    """The granularity of a single calendar value (year, month or day), else None."""
+    return {4: "year", 7: "month", 10: "day"}.get(len(value)) if re.fullmatch(r"\d{4}(-\d{2}){0,2}", value) else None
 
 
 @Language.component("extract_dates", assigns=["doc.spans"])
