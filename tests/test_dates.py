@@ -280,3 +280,11 @@ def test_two_digit_years_only_before_a_month():
     assert values("19年11月29日发布", None) == ["2019-11-29"]
     assert values("98年5月入伍", None) == ["1998-05"]
     assert values("工作了19年3个月", None) == []
+
+
+def test_this_next_and_that_month():
+    assert values("本月15日起实施", "2020-06-03") == ["2020-06-15"]
+    assert values("下月开通", "2020-12-03") == ["2021-01"]
+    assert values("2019年3月开工，当月完成", None) == ["2019-03", "2019-03"]
+    assert values("元月1日起", "2020-06-03") == ["2020-01-01"]
+    assert values("人均10美元月收入", "2020-06-03") == []

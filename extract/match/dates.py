@@ -28,7 +28,7 @@ from ..normalise.dates import (
 from . import alternation, char_spans
 
 YEAR = r"(?P<y>(?:1[5-9]|20|21)\d{2}|[〇零○一二三四五六七八九]{4})"
-MONTH_NUM = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
+MONTH_NUM = r"1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九元]"
 MONTH = rf"(?P<m>{MONTH_NUM})"
 MONTH2 = rf"(?P<m2>{MONTH_NUM})"
 DAY_NUM = r"3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
@@ -48,7 +48,7 @@ NOT_CONTEXT = {"same_period", "previous_month"}
 # A newspaper's edition credit, （2025年07月16日第 04 版）: the page header, not the article.
 EDITION_CREDIT = re.compile(r"\s*第\s*[\d一二三四五六七八九十]{1,3}\s*版")
 # A bare month or day is not part of a count (3个月, 前5月, 近3月) or of a longer number.
-BARE = r"(?<![\d.年前近个第每多数几余\-—~〇零一二三四五六七八九十])"
+BARE = r"(?<![\d.年前近个第每多数几余\-—~〇零一二三四五六七八九十百千万亿美欧港])"
 BARE_DAY = r"(?<![\d.年个第每多数几余\-—~])"
 
 
@@ -229,6 +229,23 @@ def previous_month(m: re.Match, ctx: Context) -> str | None:
     return ymd(year - 1, 12) if month == 1 else ymd(year, month - 1)
 
 
+def this_month(m: re.Match, ctx: Context) -> str | None:
+    """本月 and 下月 from the publication month; 当月 and 同月 are the month stated just
+    before; with a day (本月15日) the day of that month."""
+    if m.group("which") in {"当月", "同月"}:
+        stated = month_of_value(ctx.last)
+        if not stated or not stated[0]:
+            return None
+        year, month = stated
+    elif ctx.ref.month:
+        year, month = ctx.ref.year, ctx.ref.month
+        if m.group("which").startswith("下"):
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        return None
+    return ymd(year, month, chinese_small_number(m.group("d")) if m.group("d") else None)
+
+
 def day_alone(m: re.Match, ctx: Context) -> str | None:
     """17日: a day of the month stated just before, else of the publication month (of
     the month before when the day is still to come)."""
@@ -315,6 +332,7 @@ def all_rules() -> list[Rule]:
         Rule("bare_year_part", re.compile(r"(?<![\d〇零一二三四五六七八九年今去明前本当每多大新])年(?:初|底|末)(?![步线蕴子一二三四五六七八九十])"), year_only),
         Rule("same_period", re.compile(r"(?:去年|上年|上一年)同期"), same_period),
         Rule("previous_month", re.compile(r"上个?月(?!份)"), previous_month),
+        Rule("this_month", re.compile(r"(?P<which>本月|当月|同月|下个?月)(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?"), this_month),
         Rule("day_alone", re.compile(r"(?<![\d.月个第每多数几余前后近])(?P<d>3[01]|[12]\d|0?[1-9])日(?!内|以内|之内|以上|以下|左右|均|元|游|报|记)"), day_alone),
         Rule("year_range", re.compile(NOT_AFTER_DIGIT + YEAR.replace("?P<y>", "?P<y>") + DASH + YEAR.replace("?P<y>", "?P<y2>") + S + r"年(?!代)"), year_range),
         Rule("year", re.compile(NOT_AFTER_DIGIT + YEAR + S + r"年(?:度)?(?!代)"), year_only),

@@ -19,6 +19,7 @@ from functools import lru_cache
 from ..data import read_tsv
 
 CHINESE_DIGIT = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "O": "0", "两": "2"}
+FIRST_MONTH = "元"  # 元月 is January
 HALF_YEAR = {"上半年": (1, 6), "下半年": (7, 12)}
 QUARTER = {"一": (1, 3), "二": (4, 6), "三": (7, 9), "四": (10, 12), "1": (1, 3), "2": (4, 6), "3": (7, 9), "4": (10, 12)}
 UNKNOWN_YEAR = "XXXX"
@@ -63,6 +64,8 @@ def chinese_small_number(text: str) -> int:
     text = text.strip()
     if text.isdigit():
         return int(text)
+    if text == FIRST_MONTH:
+        return 1
     if "十" in text:
         tens, _, units = text.partition("十")
         return (int(CHINESE_DIGIT[tens]) if tens else 1) * 10 + (int(CHINESE_DIGIT[units]) if units else 0)
