@@ -288,3 +288,8 @@ def test_this_next_and_that_month():
     assert values("2019年3月开工，当月完成", None) == ["2019-03", "2019-03"]
     assert values("元月1日起", "2020-06-03") == ["2020-01-01"]
     assert values("人均10美元月收入", "2020-06-03") == []
+
+
+@pytest.mark.parametrize("text", ["宇航员登上月球", "日本月薪水平", "今晚当月亮升起", "每月100日元月费"])
+def test_moons_and_countries_are_not_months(text):
+    assert values(text, "2020-06-03") == []

@@ -48,7 +48,7 @@ NOT_CONTEXT = {"same_period", "previous_month"}
 # A newspaper's edition credit, （2025年07月16日第 04 版）: the page header, not the article.
 EDITION_CREDIT = re.compile(r"\s*第\s*[\d一二三四五六七八九十]{1,3}\s*版")
 # A bare month or day is not part of a count (3个月, 前5月, 近3月) or of a longer number.
-BARE = r"(?<![\d.年前近个第每多数几余\-—~〇零一二三四五六七八九十百千万亿美欧港])"
+BARE = r"(?<![\d.年前近个第每多数几余\-—~〇零一二三四五六七八九十百千万亿美欧港日币])"
 BARE_DAY = r"(?<![\d.年个第每多数几余\-—~])"
 
 
@@ -331,8 +331,9 @@ def all_rules() -> list[Rule]:
         Rule("year_part", re.compile(year_prefix() + r"(?:全年|以来|[初底末](?![步线蕴子]))"), year_only),
         Rule("bare_year_part", re.compile(r"(?<![\d〇零一二三四五六七八九年今去明前本当每多大新])年(?:初|底|末)(?![步线蕴子一二三四五六七八九十])"), year_only),
         Rule("same_period", re.compile(r"(?:去年|上年|上一年)同期"), same_period),
-        Rule("previous_month", re.compile(r"上个?月(?!份)"), previous_month),
-        Rule("this_month", re.compile(r"(?P<which>本月|当月|同月|下个?月)(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?"), this_month),
+        # Not 登上月球, 日本月薪, 当月亮: a moon or a country is no month.
+        Rule("previous_month", re.compile(r"(?<![登踏奔飞])上个?月(?![份球亮光台])"), previous_month),
+        Rule("this_month", re.compile(r"(?<![日登踏落])(?P<which>本月|当月|同月|下个?月)(?![球亮光台])(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?"), this_month),
         Rule("day_alone", re.compile(r"(?<![\d.月个第每多数几余前后近])(?P<d>3[01]|[12]\d|0?[1-9])日(?!内|以内|之内|以上|以下|左右|均|元|游|报|记)"), day_alone),
         Rule("year_range", re.compile(NOT_AFTER_DIGIT + YEAR.replace("?P<y>", "?P<y>") + DASH + YEAR.replace("?P<y>", "?P<y2>") + S + r"年(?!代)"), year_range),
         Rule("year", re.compile(NOT_AFTER_DIGIT + YEAR + S + r"年(?:度)?(?!代)"), year_only),
