@@ -248,3 +248,22 @@ def test_qualifier_words_inside_other_words_and_years_in_any_digits(text, expect
 
 def test_two_years_average_is_a_statistic_not_a_duration():
     assert metrics("同比增长8%，两年平均增长5.1%") == [("8%", 8, "%", "eq"), ("5.1%", 5.1, "%", "eq")]
+
+
+@pytest.mark.parametrize("text", ["Copyright © 2019 人民网版权所有", "© 1997-2019 某某网", "服务热线：400 台", "京ICP备1234号 5家"])
+def test_copyright_and_contact_lines_are_chrome(text):
+    assert metrics(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("气温5℃以上", [("5℃以上", 5, "℃", "gt")]),
+        ("主频3.5GHz", [("3.5GHz", 3.5, "GHz", "eq")]),
+        ("吞吐量500万标准箱", [("500万标准箱", 5000000, "标准箱", "eq")]),
+        ("出生率为3‰", [("3‰", 3, "‰", "eq")]),
+        ("起降1200架次", [("1200架次", 1200, "架次", "eq")]),
+    ],
+)
+def test_more_units(text, expected):
+    assert metrics(text) == expected

@@ -142,7 +142,23 @@ def is_rank(text: str, m: re.Match) -> bool:
     return any(before.endswith(w) for w in words["before"]) or any(after.startswith(w) for w in words["after"])
 
 
+CHROME_WINDOW = 12  # characters before a number searched for a chrome marker
+
+
+@lru_cache(maxsize=1)
+def chrome_markers() -> tuple[str, ...]:
+    return read_lines("metric_chrome_markers.txt")
+
+
+def after_chrome_marker(text: str, start: int) -> bool:
+    """© 2019 人民网, 电话：010-… : a number in a copyright or contact line."""
+    line = text[max(0, start - CHROME_WINDOW):start].lower().rsplit("\n", 1)[-1]
+    return any(marker in line for marker in chrome_markers())
+
+
 def is_excluded(text: str, m: re.Match) -> bool:
+    if after_chrome_marker(text, number_start(m)):
+        return True
     if m.group("percent"):
         return False
     start, number, unit = m.start("number"), m.group("number").strip(), m.group("unit")

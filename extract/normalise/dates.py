@@ -97,9 +97,9 @@ def ymd(year: int | None, month: int | None = None, day: int | None = None) -> s
 
 def interval(start: str | None, end: str | None) -> str | None:
     """``start/end``, or None when either end is missing or the end comes first."""
-    if not start or not end or UNKNOWN_YEAR in start + end and start[:4] != end[:4]:
+    if not start or not end or (UNKNOWN_YEAR in start + end and start[:4] != end[:4]):
         return None
-    if not UNKNOWN_YEAR in start and start > end[:len(start)]:
+    if UNKNOWN_YEAR not in start and start > end[:len(start)]:
         return None
     return f"{start}/{end}"
 
