@@ -267,3 +267,9 @@ def test_copyright_and_contact_lines_are_chrome(text):
 )
 def test_more_units(text, expected):
     assert metrics(text) == expected
+
+
+def test_nouns_counted_without_a_measure_word_and_a_unit_split_by_duo():
+    assert metrics("逾19万员工") == [("逾19万员工", 190000, "员工", "gt")]
+    assert metrics("用时3分多钟") == [("3分多钟", 3, "分钟", "gt")]
+    assert metrics("P2P平台") == []

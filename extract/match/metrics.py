@@ -193,8 +193,8 @@ def qualifier_of(m: re.Match) -> str:
         word = m.group(group)
         if word:
             return qual[(word, position)]
-    if m.group("number") and re.search(f"[{APPROX_INSIDE}]", m.group("number")):
-        return "gt"  # 500余万, 一千多万
+    if m.group("number") and re.search(f"[{APPROX_INSIDE}]", m.group("number") + (m.group("unit") or "")):
+        return "gt"  # 500余万, 一千多万, 3分多钟
     return "eq"
 
 
