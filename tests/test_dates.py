@@ -216,6 +216,8 @@ EXPRESSIONS = st.one_of(
     st.builds(lambda rel, part: rel + part, st.sampled_from(["今年", "去年", "", "2019年"]),
               st.sampled_from(["上半年", "下半年", "全年", "以来", "底", "初", "同期"])),
     st.sampled_from(["上月", "上年", "当年", "去年同期", "年初", "年底"]),
+    st.builds(lambda y, m, d, y2, m2, d2: f"{y}年{m}月{d}日至{y2}年{m2}月{d2}日", YEARS, MONTHS, DAYS, YEARS, MONTHS, DAYS),
+    st.builds(lambda y, y2: f"{y}年到{y2}年", YEARS, YEARS),
 )
 
 

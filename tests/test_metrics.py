@@ -273,3 +273,17 @@ def test_nouns_counted_without_a_measure_word_and_a_unit_split_by_duo():
     assert metrics("逾19万员工") == [("逾19万员工", 190000, "员工", "gt")]
     assert metrics("用时3分多钟") == [("3分多钟", 3, "分钟", "gt")]
     assert metrics("P2P平台") == []
+
+
+CELLS = st.one_of(
+    st.decimals(min_value=-10**6, max_value=10**6, places=2, allow_nan=False, allow_infinity=False).map(str),
+    st.sampled_from(["甲地", "合计", "其中：乙类", "指标", "增长（%）", "数量（万台）", "单位：亿元", ""]),
+)
+
+
+@given(st.lists(st.lists(CELLS, min_size=1, max_size=4), max_size=8), st.sampled_from(["\t", " | ", "\n"]))
+def test_tables_of_any_shape_give_figures_that_fit(rows, separator):
+    text = "单位：万元\n" + "\n".join(separator.join(row) for row in rows)
+    for m in find_metrics(text):
+        assert 0 <= m["start"] < m["end"] <= len(text)
+        assert isinstance(m["value"], (int, float)) and m["unit"]
