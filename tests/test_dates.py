@@ -295,3 +295,11 @@ def test_this_next_and_that_month():
 @pytest.mark.parametrize("text", ["宇航员登上月球", "日本月薪水平", "今晚当月亮升起", "每月100日元月费"])
 def test_moons_and_countries_are_not_months(text):
     assert values(text, "2020-06-03") == []
+
+
+def test_a_bare_period_takes_the_year_that_opens_its_sentence():
+    text = "去年，受疫情影响，一季度出现亏损，下半年扭亏。今年一季度盈利。"
+    assert values(text, "2022-08-01") == ["2021", "2021-01/2021-03", "2021-07/2021-12", "2022-01/2022-03"]
+    # Not when the year is inside the sentence (a comparison), nor in the next sentence.
+    text = "与2019年相比，一季度增长10%。一季度就业稳定。"
+    assert values(text, "2021-04-20") == ["2019", "2021-01/2021-03", "2021-01/2021-03"]

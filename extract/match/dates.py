@@ -415,6 +415,25 @@ def text_year(text: str, matches: list[tuple[Rule, re.Match]]) -> int | None:
     return max(years) if years else None
 
 
+SENTENCE_END = re.compile(r"[。！？!?\n]")
+# Bare periods that take the year stated earlier in their sentence.
+SENTENCE_YEAR_RULES = {"bare_quarter", "bare_half", "bare_month_span"}
+
+
+def sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding ``position`` starts (after 。！？ or a line break)."""
+    window = text[max(0, position - 300):position]
+    ends = [e.end() for e in SENTENCE_END.finditer(window)]
+    return max(0, position - 300) + (ends[-1] if ends else 0)
+
+
+def is_topic_year(text: str, m: re.Match, sentence: int) -> bool:
+    """2021年，… and 去年，… opening a sentence: the year the sentence is about."""
+    if not (group(m, "y") or (group(m, "rel") and relative_years()[m.group("rel")].lstrip("-").isdigit())):
+        return False
+    return not text[sentence:m.start()].strip("“”\"‘’ 　") and text[m.end():m.end() + 1] in {"，", ","}
+
+
 def is_comparison_base(text: str, start: int) -> bool:
     """比2017年的…, 较上月: the date a figure is compared with, not the period the
     text is reporting on (so 上年 and 同期 after it do not lean on it)."""
@@ -429,11 +448,16 @@ def find_dates(text: str, published: str | None) -> list[dict]:
     ref = reference_year(published, month_days(matches), None if published else text_year(text, matches))
     ctx = Context(ref, text)
     dates = []
+    topic: tuple[int, int] | None = None  # (sentence start, year) of the sentence's stated year
     for rule, m in matches:
-        # 2019年1月至5月, 2019年3月和5月: the year carries across a range or list.
+        # 2019年1月至5月, 2019年3月和5月: the year carries across a range or list;
+        # 去年，…一季度…: a bare period takes the year stated earlier in its sentence.
         ctx.carry_year = None
+        sentence = sentence_start(text, m.start())
         if dates and LINK.fullmatch(text, dates[-1]["end"], m.start()):
             ctx.carry_year = year_of_value(dates[-1]["value"].split("/")[-1])
+        elif topic and topic[0] == sentence and rule.name in SENTENCE_YEAR_RULES:
+            ctx.carry_year = topic[1]
         try:
             value = rule.resolve(m, ctx)
         except (KeyError, ValueError):
@@ -444,6 +468,8 @@ def find_dates(text: str, published: str | None) -> list[dict]:
             dates.append({"start": m.start(), "end": m.end(), "text": original[m.start():m.end()], "value": value})
             if rule.name not in NOT_CONTEXT and (year_of_value(value) or value.startswith("XXXX-")) and not is_comparison_base(text, m.start()):
                 ctx.last, ctx.last_start = value, m.start()
+                if is_topic_year(text, m, sentence) and year_of_value(value):
+                    topic = (sentence, year_of_value(value))
     return merge_ranges(dates, text)
 
 
