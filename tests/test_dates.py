@@ -45,7 +45,7 @@ def test_dates_and_their_edtf_values(text, published, expected):
         # quarters
         ("一季度全市进出口回暖", "2023-04-20", [("一季度", "2023-01/2023-03")]),
         ("第二季度利润下滑", "2023-08-20", [("第二季度", "2023-04/2023-06")]),
-        ("2019年四季度环比持平", None, [("2019年四季度", "2019-10/2019-12")]),
+        ("2019年四季度订单持平", None, [("2019年四季度", "2019-10/2019-12")]),
         ("二季度末贷款余额上升", "2023-07-20", [("二季度末", "2023-06")]),
         ("前三季度累计完成", "2023-10-20", [("前三季度", "2023-01/2023-09")]),
         ("去年三季度", "2023-10-20", [("去年三季度", "2022-07/2022-09")]),
@@ -71,7 +71,7 @@ def test_dates_and_their_edtf_values(text, published, expected):
         ("8月末库存下降", "2024-09-10", [("8月末", "2024-08")]),
         ("7月份用电量", "2024-09-10", [("7月份", "2024-07")]),
         ("10月底交付", "2024-09-10", [("10月底", "2024-10")]),
-        ("去年九月份启动", "2024-01-10", [("去年九月份", "2023-09")]),
+        ("去年八月份启动", "2024-01-10", [("去年八月份", "2023-08")]),
     ],
 )
 def test_periods(text, published, expected):
@@ -79,16 +79,16 @@ def test_periods(text, published, expected):
 
 
 def test_same_period_a_year_back_takes_the_period_stated_before():
-    text = "上半年销售额增长5%，比去年同期高2个百分点。"
+    text = "上半年客流回升5%，高出去年同期2个百分点。"
     assert values(text, "2023-07-20") == ["2023-01/2023-06", "2022-01/2022-06"]
-    text = "8月份物价上涨，比上年同期回落。"
+    text = "8月份菜价上涨，涨幅低于上年同期。"
     assert values(text, "2023-09-20") == ["2023-08", "2022-08"]
 
 
 def test_previous_year_and_month_lean_on_the_date_stated_before():
-    text = "2016年产值增长8%，增速比上年加快1个百分点。"
+    text = "2016年产值提高8%，增幅较上年加快1个百分点。"
     assert values(text, "2019-03-01") == ["2016", "2015"]
-    text = "5月份价格环比上涨，涨幅比上月扩大。"
+    text = "5月份油价走高，升幅超过上月。"
     assert values(text, "2022-06-15") == ["2022-05", "2022-04"]
     assert values("上个月已经签约", "2022-06-15") == ["2022-05"]
     assert values("2012年8月开业，当年营业额过亿", None) == ["2012-08", "2012"]
@@ -96,7 +96,7 @@ def test_previous_year_and_month_lean_on_the_date_stated_before():
 
 def test_a_comparison_base_is_not_the_period_reported_on():
     # 比2019年 is the base; 上年 is the year before the year reported on (2021).
-    text = "2021年收入比2019年增长12%，增速比上年回落。"
+    text = "2021年收入比2019年多出12%，增幅较上年放缓。"
     assert values(text, "2022-01-10") == ["2021", "2019", "2020"]
 
 
@@ -149,7 +149,7 @@ def test_edition_credits_are_not_dates_of_the_article():
     assert values("（2024年03月16日第 05 版）", "2024-03-16") == []
 
 
-@pytest.mark.parametrize("text", ["今年出台", "建党节", "一季度增长", "上半年"])
+@pytest.mark.parametrize("text", ["今年出台", "建党节", "一季度回暖", "上半年"])
 def test_no_guessing_without_a_year(text):
     assert dates(text, None) == []
 
@@ -160,13 +160,13 @@ def test_a_month_or_day_whose_year_cannot_be_known_has_unspecified_digits():
 
 
 def test_without_a_publication_date_the_text_gives_the_year():
-    text = "2020年全年产量下降。2021年以来产量回升，一季度增长12%。今年3月创新高。"
+    text = "2020年全年产量下降。2021年以来产量回升，一季度提高12%。今年3月创新高。"
     assert values(text, None) == ["2020", "2021", "2021-01/2021-03", "2021-03"]
     # A deadline (至2030年) is not the year the text reports on; 截至 is.
     text = "截至2018年底，计划至2030年完成，一季度开工。"
     assert values(text, None)[-1] == "2018-01/2018-03"
     # The quarter compared 环比 with a year's fourth quarter is the next year's first.
-    text = "一季度增长，比2015年四季度环比增长1%。"
+    text = "一季度出货量比2015年四季度环比提高1%。"
     assert values(text, None)[0] == "2016-01/2016-03"
 
 
@@ -298,8 +298,8 @@ def test_moons_and_countries_are_not_months(text):
 
 
 def test_a_bare_period_takes_the_year_that_opens_its_sentence():
-    text = "去年，受疫情影响，一季度出现亏损，下半年扭亏。今年一季度盈利。"
+    text = "去年，公司受原料涨价拖累，一季度利润下滑，下半年回升。今年一季度盈利。"
     assert values(text, "2022-08-01") == ["2021", "2021-01/2021-03", "2021-07/2021-12", "2022-01/2022-03"]
     # Not when the year is inside the sentence (a comparison), nor in the next sentence.
-    text = "与2019年相比，一季度增长10%。一季度就业稳定。"
+    text = "与2019年相比，一季度票房多出10%。一季度观众稳定。"
     assert values(text, "2021-04-20") == ["2019", "2021-01/2021-03", "2021-01/2021-03"]

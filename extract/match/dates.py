@@ -45,7 +45,7 @@ LINK = re.compile(rf"{DASH}|{AND}")
 DASH_ONLY = re.compile(DASH)
 # Comparison bases by their very words: they are not the period the text reports on.
 NOT_CONTEXT = {"same_period", "previous_month"}
-# A newspaper's edition credit, （2025年07月16日第 04 版）: the page header, not the article.
+# A newspaper's edition credit, （2024年03月16日第 05 版）: the page header, not the article.
 EDITION_CREDIT = re.compile(r"\s*第\s*[\d一二三四五六七八九十]{1,3}\s*版")
 # A bare month or day is not part of a count (3个月, 前5月, 近3月) or of a longer number.
 BARE = r"(?<![\d.年前近个第每多数几余\-—~〇零一二三四五六七八九十百千万亿美欧港日币])"
@@ -115,7 +115,7 @@ def year_of(m: re.Match, ctx: Context) -> int | None:
 
 
 def stated_or_unknown_year(m: re.Match, ctx: Context) -> tuple[bool, int | None]:
-    """(usable, year): a month or day may be written with an unknown year (XXXX-03-24),
+    """(usable, year): a month or day may be written with an unknown year (XXXX-05-12),
     unless a relative year word was there and could not be resolved."""
     year = year_of(m, ctx)
     return (year is not None or not group(m, "rel")), year
@@ -435,7 +435,7 @@ def is_topic_year(text: str, m: re.Match, sentence: int) -> bool:
 
 
 def is_comparison_base(text: str, start: int) -> bool:
-    """比2017年的…, 较上月: the date a figure is compared with, not the period the
+    """比2015年的…, 较上月: the date a figure is compared with, not the period the
     text is reporting on (so 上年 and 同期 after it do not lean on it)."""
     before = text[max(0, start - 2):start]
     return any(before.endswith(w) for w in date_markers()["comparison_before"])

@@ -3,11 +3,11 @@
 Tables live in ``extract/data``: ``units.tsv`` (what may follow a number, longest
 match wins), ``magnitudes.tsv`` (万, 亿 …), ``qualifiers.tsv`` (超过, 以上, 约 …),
 ``metric_false_words.txt`` (两国, 5G: a numeral that is no quantity) and
-``rank_words.tsv`` (从132位上升到121位: places in a ranking). Dates, ordinals (第一),
+``rank_words.tsv`` (从56位升至41位: places in a ranking). Dates, ordinals (第一),
 codes (S3, G60), numbers inside short quoted names (“黄金二十条”), the indefinite 一
-(一名, 一支) and vague pairs of numerals (三四岁) are not metrics. 百分之三十 is 30 %,
+(一名, 一支) and vague pairs of numerals (七八岁) are not metrics. 百分之三十 is 30 %,
 负3.9% and -3.9% are negative, and in a range or list that writes the unit once
-(5-20%, 0.4和0.6个百分点) every number is a metric.
+(5-20%, 0.2和0.5个百分点) every number is a metric.
 """
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ CHINESE_YEAR = re.compile("[〇零一二三四五六七八九]{3,4}")
 MAGNITUDE = f"[{MAGNITUDE_CHARS}]+"
 NUMBER = rf"(?:{ARABIC}[^\S\n]*|{CHINESE})(?:[{APPROX_INSIDE}](?={MAGNITUDE}))?(?:{MAGNITUDE})?"
 MINUS = "-−－"
-# Separators of a range or list whose unit is written once: 5-20%, 3至5万元, 0.4和0.6个百分点.
+# Separators of a range or list whose unit is written once: 5-20%, 3至5万元, 0.2和0.5个百分点.
 RANGE_OR_LIST = re.compile(rf"(?<![A-Za-z0-9.%/\-\n])(?P<first>{ARABIC})(?P<mag>{MAGNITUDE})?\s*(?:[-－—–~～至到]|和|与|或|、)\s*$")
-# Two numerals in a row that make a vague range: 三四岁, 五六个, 一两天.
+# Two numerals in a row that make a vague range: 七八岁, 五六个, 一两天.
 VAGUE_PAIRS = {a + b for a, b in zip("一两二三四五六七八", "两三三四五六七八九")}
 
 
@@ -133,7 +133,7 @@ def is_range_end(text: str, start: int) -> bool:
 
 
 def is_rank(text: str, m: re.Match) -> bool:
-    """从132位上升到121位, 排名第3位: a place in a ranking, not a count."""
+    """从56位升至41位, 排名第3位: a place in a ranking, not a count."""
     if m.group("unit") not in {"位", "名"}:
         return False
     words = rank_words()
@@ -204,7 +204,7 @@ def normalise_unit(unit: str) -> str:
 
 
 def listed_firsts(text: str, m: re.Match, value: float, unit: str) -> list[dict]:
-    """The 5 of 5-20% and the 0.4 of 0.4和0.6个百分点: a number that shares the unit
+    """The 5 of 5-20% and the 0.2 of 0.2和0.5个百分点: a number that shares the unit
     (and magnitude) written after the next one."""
     start = number_start(m)
     found = RANGE_OR_LIST.search(text[max(0, start - 24):start])
@@ -347,7 +347,7 @@ def find_metrics(text: str) -> list[dict]:
         number_text = m.group("number") or ""
         if re.match(f"[{CHINESE_DIGITS}]{{2}}", number_text) and not m.group("before"):
             if number_text[:2] in VAGUE_PAIRS:
-                continue  # 三四岁: a vague range, not a figure
+                continue  # 七八岁: a vague range, not a figure
             # 唯一一家: two digits in a row are a word and a numeral, not one number.
             m = metric_pattern().match(text, m.start("number") + 1) or m
             number_text = m.group("number") or ""

@@ -5,7 +5,7 @@ without a year) mostly fall after its publication date is a reprint of an older
 article; its reference year is the year before. A page without a publication date
 takes the year its text establishes (the latest year it states as past or present,
 see ``text_year``); where neither is known, a month or day is written with
-unspecified year digits (``XXXX-03-24``) and relative expressions are not resolved
+unspecified year digits (``XXXX-05-12``) and relative expressions are not resolved
 (no guessing).
 """
 from __future__ import annotations
@@ -75,7 +75,7 @@ def chinese_small_number(text: str) -> int:
 def ymd(year: int | None, month: int | None = None, day: int | None = None) -> str | None:
     """EDTF for a year, year-month or day; None if it is not a real calendar date.
 
-    A ``None`` year with a month is written with unspecified digits (XXXX-03-24)."""
+    A ``None`` year with a month is written with unspecified digits (XXXX-05-12)."""
     if year is None:
         if month is None or not 1 <= month <= 12:
             return None
