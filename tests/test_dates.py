@@ -303,3 +303,18 @@ def test_a_bare_period_takes_the_year_that_opens_its_sentence():
     # Not when the year is inside the sentence (a comparison), nor in the next sentence.
     text = "与2019年相比，一季度票房多出10%。一季度观众稳定。"
     assert values(text, "2021-04-20") == ["2019", "2021-01/2021-03", "2021-01/2021-03"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("“十一”黄金周期间", ["2023-10-01"]),
+        ("在“八一”建军节前夕", ["2023-08-01"]),
+        ("三八妇女节到来", ["2023-03-08"]),
+        ("植树节当天", ["2023-03-12"]),
+        ("第十一届会议期间", []),
+        ("二十一期间", []),
+    ],
+)
+def test_fixed_date_holidays(text, expected):
+    assert values(text, "2023-09-20") == expected

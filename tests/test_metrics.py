@@ -287,3 +287,7 @@ def test_tables_of_any_shape_give_figures_that_fit(rows, separator):
     for m in find_metrics(text):
         assert 0 <= m["start"] < m["end"] <= len(text)
         assert isinstance(m["value"], (int, float)) and m["unit"]
+
+
+def test_per_mille_written_out():
+    assert metrics("出生率为千分之七") == [("千分之七", 7, "‰", "eq")]

@@ -279,7 +279,9 @@ def holiday_rules() -> list[Rule]:
         name, month_day = row[0], row[1]
         follow = row[2] if len(row) > 2 and row[2] else ""
         month, day = (int(x) for x in month_day.split("-"))
-        pattern = re.compile(re.escape(name) + (f"(?={follow})" if follow else ""))
+        # 五一, 十一: not the tail of a longer numeral (二十一, 第十一).
+        guard = "(?<![〇零一二三四五六七八九十百千第])" if name[0] in "一二三四五六七八九十" else ""
+        pattern = re.compile(guard + re.escape(name) + (f"(?={follow})" if follow else ""))
 
         def resolve(m, ctx, month=month, day=day):
             return ymd(ctx.ref.year, month, day) if ctx.ref.known else None

@@ -31,6 +31,8 @@ NUMBER = rf"(?:{ARABIC}[^\S\n]*|{CHINESE})(?:[{APPROX_INSIDE}](?={MAGNITUDE}))?(
 MINUS = "-−－"
 # Separators of a range or list whose unit is written once: 5-20%, 3至5万元, 0.2和0.5个百分点.
 RANGE_OR_LIST = re.compile(rf"(?<![A-Za-z0-9.%/\-\n])(?P<first>{ARABIC})(?P<mag>{MAGNITUDE})?\s*(?:[-－—–~～至到]|和|与|或|、)\s*$")
+# 百分之三十 is 30 %, 千分之五 is 5 ‰.
+FRACTION_UNITS = {"百分之": "%", "千分之": "‰"}
 # Two numerals in a row that make a vague range: 七八岁, 五六个, 一两天.
 VAGUE_PAIRS = {a + b for a, b in zip("一两二三四五六七八", "两三三四五六七八九")}
 
@@ -99,7 +101,7 @@ def metric_pattern() -> re.Pattern:
     after_unit = alternation(w for w, pos in qual if pos == "after_unit")
     return re.compile(
         rf"(?P<before>{before})?"
-        rf"(?:(?P<percent>百分之)(?P<pnumber>{ARABIC}|{CHINESE})|"
+        rf"(?:(?P<percent>百分之|千分之)(?P<pnumber>{ARABIC}|{CHINESE})|"
         rf"(?P<number>{NUMBER})"
         rf"(?P<approx>{after_number})?"
         rf"(?P<unit>{alternation(units())}))"
@@ -365,7 +367,7 @@ def find_metrics(text: str) -> list[dict]:
             value = -value
             if span_start == start:
                 span_start -= 1  # the sign belongs to the figure
-        unit = "%" if m.group("percent") else normalise_unit(m.group("unit"))
+        unit = FRACTION_UNITS[m.group("percent")] if m.group("percent") else normalise_unit(m.group("unit"))
         found.extend(listed_firsts(text, m, value, unit))
         found.append({"start": span_start, "end": m.end(), "value": value, "unit": unit, "qualifier": qualifier_of(m)})
     found.extend(table_metrics(text))
