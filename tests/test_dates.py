@@ -318,3 +318,7 @@ def test_a_bare_period_takes_the_year_that_opens_its_sentence():
 )
 def test_fixed_date_holidays(text, expected):
     assert values(text, "2023-09-20") == expected
+
+
+def test_a_seven_day_yield_is_not_a_date():
+    assert values("7日年化收益率为2%", "2023-09-20") == []

@@ -291,3 +291,13 @@ def test_tables_of_any_shape_give_figures_that_fit(rows, separator):
 
 def test_per_mille_written_out():
     assert metrics("出生率为千分之七") == [("千分之七", 7, "‰", "eq")]
+
+
+def test_chrome_markers_only_right_before_the_number():
+    assert metrics("召开电话会议3次") == [("3次", 3, "次", "eq")]
+    assert metrics("联系电话：010 12345678") == []
+
+
+def test_a_caption_needs_a_unit_not_a_word_starting_with_one():
+    assert metrics("主办单位：人民网\n12345\n678") == []
+    assert metrics("（单位：人）\n城镇\n1520") == [("1520", 1520, "人", "eq")]

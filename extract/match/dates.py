@@ -336,7 +336,7 @@ def all_rules() -> list[Rule]:
         # Not 登上月球, 日本月薪, 当月亮: a moon or a country is no month.
         Rule("previous_month", re.compile(r"(?<![登踏奔飞])上个?月(?![份球亮光台])"), previous_month),
         Rule("this_month", re.compile(r"(?<![日登踏落])(?P<which>本月|当月|同月|下个?月)(?![球亮光台])(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?"), this_month),
-        Rule("day_alone", re.compile(r"(?<![\d.月个第每多数几余前后近])(?P<d>3[01]|[12]\d|0?[1-9])日(?!内|以内|之内|以上|以下|左右|均|元|游|报|记)"), day_alone),
+        Rule("day_alone", re.compile(r"(?<![\d.月个第每多数几余前后近])(?P<d>3[01]|[12]\d|0?[1-9])日(?!内|以内|之内|以上|以下|左右|均|元|游|报|记|年化)"), day_alone),
         Rule("year_range", re.compile(NOT_AFTER_DIGIT + YEAR.replace("?P<y>", "?P<y>") + DASH + YEAR.replace("?P<y>", "?P<y2>") + S + r"年(?!代)"), year_range),
         Rule("year", re.compile(NOT_AFTER_DIGIT + YEAR + S + r"年(?:度)?(?!代)"), year_only),
         Rule("rel_year", re.compile(rel + r"(?!代)"), year_only),

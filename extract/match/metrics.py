@@ -145,6 +145,7 @@ def is_rank(text: str, m: re.Match) -> bool:
 
 
 CHROME_WINDOW = 12  # characters before a number searched for a chrome marker
+CJK = re.compile("[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +156,12 @@ def chrome_markers() -> tuple[str, ...]:
 def after_chrome_marker(text: str, start: int) -> bool:
     """© 2019 人民网, 电话：010-… : a number in a copyright or contact line."""
     line = text[max(0, start - CHROME_WINDOW):start].lower().rsplit("\n", 1)[-1]
-    return any(marker in line for marker in chrome_markers())
+    for marker in chrome_markers():
+        at = line.rfind(marker)
+        # Only right after the marker (电话：010…), not 电话会议3次.
+        if at >= 0 and not CJK.search(line[at + len(marker):].replace("备", "").replace("号", "")):
+            return True
+    return False
 
 
 def is_excluded(text: str, m: re.Match) -> bool:
@@ -242,7 +248,7 @@ PROSE_LINE = 40  # a line this long without a figure cell ends the table
 @lru_cache(maxsize=1)
 def table_unit_patterns() -> tuple[re.Pattern, re.Pattern]:
     unit = rf"(?P<mag>{MAGNITUDE})?(?P<unit>{alternation(units())})"
-    caption = re.compile(rf"单位\s*[：:]\s*{unit}")
+    caption = re.compile(rf"单位\s*[：:]\s*{unit}(?=[\s）)，,；;、]|$)")  # not 主办单位：人民网
     header = re.compile(rf"[（(]\s*{unit}\s*[）)]\s*$")
     return caption, header
 
