@@ -322,3 +322,9 @@ def test_fixed_date_holidays(text, expected):
 
 def test_a_seven_day_yield_is_not_a_date():
     assert values("7日年化收益率为2%", "2023-09-20") == []
+
+
+def test_days_announced_for_the_coming_weeks_are_not_a_reprint():
+    text = "门票5月17日至19日发售，5月20日开园，5月21日起预约。"
+    assert values(text, "2024-05-13")[0] == "2024-05-17/2024-05-19"
+    assert reference_year("2024-05-13", [(5, 17), (5, 20), (5, 21)]).year == 2024

@@ -23,6 +23,7 @@ FIRST_MONTH = "元"  # 元月 is January
 HALF_YEAR = {"上半年": (1, 6), "下半年": (7, 12)}
 QUARTER = {"一": (1, 3), "二": (4, 6), "三": (7, 9), "四": (10, 12), "1": (1, 3), "2": (4, 6), "3": (7, 9), "4": (10, 12)}
 UNKNOWN_YEAR = "XXXX"
+ANNOUNCED_DAYS = 14  # days after publication an article may announce without being a reprint
 
 
 @lru_cache(maxsize=1)
@@ -165,8 +166,12 @@ def reference_year(published: str | None, month_days: list[tuple[int, int]], tex
     if not published:
         return Reference(text_year)
     pub = date.fromisoformat(published[:10])
-    later = sum(1 for m, d in month_days if ymd(pub.year, m, d) and date(pub.year, m, d) > pub)
-    if month_days and later >= 2 and later * 2 > len(month_days):
+    ahead = [(date(pub.year, m, d) - pub).days for m, d in month_days if ymd(pub.year, m, d)]
+    later = sum(1 for days in ahead if days > 0)
+    # Days of the next two weeks may be announced (门票5月17日至19日发售); a reprint has
+    # days further on as well.
+    far = sum(1 for days in ahead if days > ANNOUNCED_DAYS)
+    if month_days and far >= 2 and later * 2 > len(month_days):
         return Reference(pub.year - 1)
     return Reference(pub.year, pub.month, pub.day)
 
