@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -103,7 +104,7 @@ def run_pipeline(pages: Path, out: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "extract", "run", str(pages), "--out", str(out), "-q", "--workers", "1",
          "--cache", str(out.parent / "cache")],
-        check=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), **__import__("os").environ},
+        check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
 
 

@@ -236,7 +236,6 @@ def listed_firsts(text: str, m: re.Match, value: float, unit: str) -> list[dict]
              "value": first_value, "unit": unit, "qualifier": "eq"}]
 
 
-
 # Statistics tables, as text: cells split by | or tabs or runs of spaces, or one cell a
 # line. The unit of a bare figure comes from its column's header (比上年增长（%）) or
 # the table's caption (单位：亿元).
