@@ -328,3 +328,11 @@ def test_days_announced_for_the_coming_weeks_are_not_a_reprint():
     text = "门票5月17日至19日发售，5月20日开园，5月21日起预约。"
     assert values(text, "2024-05-13")[0] == "2024-05-17/2024-05-19"
     assert reference_year("2024-05-13", [(5, 17), (5, 20), (5, 21)]).year == 2024
+
+
+def test_a_whole_year_reported_on_is_before_the_year_the_text_calls_this_year():
+    # No publication date: 2019年，… reports a finished year, so 今年 is a later one.
+    text = "2019年，全市接待游客300万人次。今年前4个月，游客增长两成。"
+    assert values(text, None) == ["2019", "2020-01/2020-04"]
+    # Without 今年 in the text, the latest year stated stands.
+    assert values("2019年，全市接待游客300万人次。3月5日开园。", None) == ["2019", "2019-03-05"]

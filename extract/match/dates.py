@@ -399,9 +399,12 @@ def text_year(text: str, matches: list[tuple[Rule, re.Match]]) -> int | None:
     """The year a page without a publication date reports on: the latest year it
     states, leaving out targets and deadlines (至2022年, 到2030年, but 截至2021年底
     counts). A period compared 环比 with the fourth quarter (or December, or the
-    second half) of a year is in the year after it."""
+    second half) of a year is in the year after it; so is the year a sentence opens
+    with to report a whole year (2024年，全省出口…) when the text also speaks of this
+    year (今年), which is then a later one."""
     markers = date_markers()
     years = []
+    speaks_of_this_year = any(group(m, "rel") in {"今年", "本年"} for _, m in matches)
     for rule, m in matches:
         if not group(m, "y") or rule.name in {"numeric", "decade", "century"}:
             continue
@@ -412,6 +415,8 @@ def text_year(text: str, matches: list[tuple[Rule, re.Match]]) -> int | None:
         after = text[m.end():m.end() + 4]
         ends_year = group(m, "q") in {"四", "4"} or group(m, "half") == "下半年" or (group(m, "m") and month_of(m) == 12)
         if ends_year and any(w in after for w in markers["sequential_after"]):
+            year += 1
+        elif speaks_of_this_year and rule.name == "year" and is_topic_year(text, m, sentence_start(text, m.start())):
             year += 1
         years.append(year)
     return max(years) if years else None
