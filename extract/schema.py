@@ -15,10 +15,11 @@ SCHEMA_BASE_ID = "https://extract.invalid/schemas/"
 
 # An ISO 8601 calendar date, optionally with a local time (pages rarely give a zone).
 ISO_DATE_OR_DATETIME = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$"
-# The subset of EDTF the pipeline writes: day, month, year, decade/century with X, intervals.
+# The subset of EDTF the pipeline writes: day, month, year, decade/century with X, a
+# month or day whose year cannot be known (XXXX-05-12), intervals.
 EDTF_VALUE = (
-    r"^(\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2})?)?)?|\d{3}X|\d{2}XX)"
-    r"(/(\d{4}(-\d{2}(-\d{2})?)?|\d{3}X|\d{2}XX))?$"
+    r"^(\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2})?)?)?|XXXX-\d{2}(-\d{2})?|\d{3}X|\d{2}XX)"
+    r"(/(\d{4}(-\d{2}(-\d{2})?)?|XXXX-\d{2}(-\d{2})?|\d{3}X|\d{2}XX))?$"
 )
 
 NonNegInt = Annotated[int, Field(ge=0)]
