@@ -43,6 +43,7 @@ MIN_ABOVE_COMMENTS = 50  # prose characters above a comment marker for it to ope
 MAX_GAP = 4  # more non-prose lines than this between two paragraphs end the article
 HEADER_WINDOW = 15  # without a headline line, the header is this many lines above the body
 CONSENSUS = 0.9  # extractions that agree this much (bigram F) are the same article
+UNRELATED_TITLE = 0.3  # bigram agreement under which a title and a headline line are different texts
 MIN_HEADLINE_CHARS = 4  # a shorter h1 or title is a site name or a section
 ABOVE_HEADLINE = 3  # lines above the headline still read as header lines
 TRAILER_WINDOW = 12  # lines after the article searched for 本文来源, 责任编辑, 发布日期
@@ -477,7 +478,12 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
         first, last = span if span else (len(page), len(page) - 1)
     metas, ld = html.meta_tags(tree), html.json_ld(tree)
     title = html_title(tree, metas, page, first)
+    if title and len(body) > 1 and meta.strip_site_suffix(page[first].strip()) == title:
+        # The extractor took the headline into the article: the header starts above its next line.
+        first = locate(page, body[1], first + 1) or first
     found = lines_metadata(page, first, max(first, last), body, title)
+    if title and found.title and unprinted_title(page, title, found.title):
+        title = found.title
     title = title or found.title
     scripts = html.inline_scripts(tree)
     published = found.published or meta.meta_published(metas, ld) or meta.script_published(scripts)
@@ -486,6 +492,18 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
     url = html.canonical_url(tree, metas) or found.url
     body = [line for line in body if meta.strip_site_suffix(line) != title] if title else body
     return CleanDocument(raw, title, published, outlet, "\n".join(body), found.authors, url)
+
+
+def unprinted_title(page: list[str], title: str, headline: str) -> bool:
+    """True when the markup's title is no headline the page prints and the headline line
+    above the article should replace it: the title is that headline with a section name
+    left on (标题--某某·某某), or a site or section name sharing nothing with it. A title
+    the page rewrote (an 原标题 line with more words) is kept."""
+    if printed_headline(page, len(page), title) is not None:
+        return False
+    if title.startswith(headline) and len(headline) >= MIN_HEADLINE_CHARS:
+        return True
+    return agreement(bigram_counts(title), bigram_counts(headline)) < UNRELATED_TITLE
 
 
 def valid_site_name(metas: dict[str, str]) -> str | None:

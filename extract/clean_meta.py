@@ -26,6 +26,7 @@ SHORT_DATE_LINE = 40  # a header line this short is read for its date wherever i
 MAX_BYLINE_CHARS = 80  # a longer line is prose that happens to name a reporter
 TRAILING_CREDIT = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
 LEADING_CREDIT = re.compile(r"^[^（(。，]{0,30}?(?:讯|电)\s*[（(]([^（）()]{2,40})[）)]")
+CLOSING_PUNCTUATION = "。！？!?”」"  # a bracket after these closes the text: a credit, not an aside
 NAME_SPLIT = re.compile(r"[\s、，,;；/|｜丨]+")  # 丨 (a CJK stroke) is self-media's bar
 
 
@@ -51,7 +52,7 @@ def rules() -> dict:
     roles = sorted(data["roles"], key=len, reverse=True)
     # A one-character role (文, 图, 摄) is a credit only before a colon or a slash.
     compiled["role"] = re.compile(
-        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜丨])" for r in roles)
+        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜丨/／])" for r in roles)
     )
     return compiled
 
@@ -163,7 +164,7 @@ def script_publisher(scripts: list[str]) -> str | None:
 def valid_outlet(name: str | None) -> str | None:
     if not name:
         return None
-    name = name.strip(" 　:：。.")
+    name = rules()["outlet_trailing_date"].sub("", name).strip(" 　:：。.")
     if len(name) < 2 or any(p.search(name) for p in rules()["source_not_outlet"]):
         return None
     return name
@@ -202,11 +203,21 @@ def reporter_outlet(text: str) -> str | None:
     return None
 
 
+def without_field(line: str) -> str:
+    """A header line without a labelled field glued after the name (某某报作者：…), unless
+    only the date would be left (a date and its 来源 line name no bare publisher)."""
+    cut = rules()["field_label"].sub("", line).strip()
+    return line if not cut or rules()["date"].fullmatch(cut) else cut
+
+
 def dated_publisher(lines: list[str]) -> str | None:
     """The publisher a header line names beside the date, without a label
     (2023-05-12 10:31 某某财经, or an account: 某某发布 2024-03-08), or on the line
     just above or below a line that holds only the date (self-media headers)."""
-    date_only = [i for i, line in enumerate(lines) if rules()["date"].fullmatch(line.strip())]
+    r = rules()
+    # "2024-05-13 06:16 发布于北京 ...", "2024-05-16 17:02 某某报作者：某某报": the date and the bare name
+    lines = [without_field(r["platform_tail"].sub("", line)) for line in lines]
+    date_only = [i for i, line in enumerate(lines) if r["date"].fullmatch(line.strip())]
     pairs = [f"{lines[i - 1].strip()} {lines[i].strip()}" for i in date_only if i > 0]
     pairs += [f"{lines[i].strip()} {lines[i + 1].strip()}" for i in date_only if i + 1 < len(lines)]
     for line in [*lines, *pairs]:
@@ -244,6 +255,7 @@ def split_names(segment: str) -> list[tuple[str, bool]] | None:
     """
     tokens = [t for t in NAME_SPLIT.split(segment.strip(" :：|｜丨()（）[]【】")) if t]
     tokens = [re.sub(r"[_＿][A-Za-z0-9]+$", "", t) for t in tokens]  # portal editor ids: 张三_NN123
+    tokens = [t for t in tokens if not rules()["desk_code"].match(t)]  # 张三 AB012: a desk code
     joined: list[str] = []
     i = 0
     while i < len(tokens):
@@ -283,7 +295,7 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
     outlet = None
     if prefix.strip():
         bare = re.sub(r["byline_prefix"].pattern + "+$", "", prefix.strip())
-        if re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{2,12}", bare) and not prefix[-1].isspace():
+        if re.fullmatch(r"[\u4e00-\u9fffA-Za-z·]{2,16}", bare) and not prefix[-1].isspace():
             outlet = bare if not bare.startswith(tuple(r["not_outlet_words"])) else None
         elif not (prefix[-1].isspace() or re.fullmatch(r["byline_prefix"].pattern + "+", prefix.strip())):
             return [], None
@@ -307,6 +319,23 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
     return authors, outlet
 
 
+def bare_credit(line: str) -> list[Author]:
+    """The names a bracket credits without a role: a dateline's reporters (某地电（张三、李四）)
+    or the author closing the article after its last sentence (…需要。（张三））."""
+    lead = LEADING_CREDIT.match(line)
+    trail = TRAILING_CREDIT.search(line)
+    if lead:
+        segment, role = lead.group(1), "记者"
+    elif trail and (trail.start() == 0 or line[trail.start() - 1] in CLOSING_PUNCTUATION):
+        segment, role = trail.group(1), "作者"
+    else:
+        return []
+    if segment.strip() in rules()["closing_not_names_words"]:
+        return []
+    names = split_names(segment)
+    return [Author(n, "摄影" if photo else role) for n, photo in names] if names else []
+
+
 def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
     """All credits in ``lines`` (in order, each name and role once) and the first outlet named."""
     authors: list[Author] = []
@@ -316,6 +345,8 @@ def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
         closing = TRAILING_CREDIT.search(line) or LEADING_CREDIT.match(line)
         if not found and closing:  # "…需要。(文/图 张三 李四)", "本报讯（记者 张三）…"
             found, named = byline_in_line(closing.group(1))
+        if not found:
+            found = bare_credit(line)
         authors.extend(a for a in found if a not in authors)
         outlet = outlet or named
     return authors, outlet
