@@ -120,6 +120,12 @@ def is_comment_marker(line: str) -> bool:
     return len(line.strip()) <= MAX_MARKER_CHARS and matches_any(line.strip(), chrome_rules()["comment_section"])
 
 
+def is_related_marker(line: str) -> bool:
+    """A short line that opens a list of other articles (推荐阅读, 相关新闻)."""
+    line = line.strip()
+    return len(line) <= MAX_MARKER_CHARS and bool(chrome_rules()["related_section"].match(line))
+
+
 def is_original_title(line: str) -> bool:
     return bool(chrome_rules()["original_title"].match(line.strip()))
 
@@ -341,7 +347,7 @@ def trailer_lines(lines: list[str], last: int) -> list[str]:
     """Up to TRAILER_WINDOW lines below the body, ending at the comments."""
     trailer = []
     for line in lines[last + 1: last + 1 + TRAILER_WINDOW]:
-        if is_comment_marker(line):
+        if is_comment_marker(line) or is_related_marker(line):
             break
         trailer.append(line)
     return trailer

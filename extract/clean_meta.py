@@ -204,9 +204,10 @@ def reporter_outlet(text: str) -> str | None:
 
 
 def without_field(line: str) -> str:
-    """A header line without a labelled field glued after the name (某某报作者：…), unless
+    """A header line without a labelled field glued after the name (某某报作者：…) or the
+    poster's region (来自某某省), unless
     only the date would be left (a date and its 来源 line name no bare publisher)."""
-    cut = rules()["field_label"].sub("", line).strip()
+    cut = rules()["place_tail"].sub("", rules()["field_label"].sub("", line)).strip()
     return line if not cut or rules()["date"].fullmatch(cut) else cut
 
 
@@ -266,15 +267,35 @@ def split_names(segment: str) -> list[tuple[str, bool]] | None:
             joined.append(tokens[i])
             i += 1
     names: list[tuple[str, bool]] = []
-    for token in joined:
+    for k, token in enumerate(joined):
         if token in rules()["credit_stop_words"]:  # "记者 张三 报道", "编辑 张三 审核 李四"
             break
+        token, described = after_description(token)
+        if described and not token:
+            if k + 1 < len(joined):  # "某某报特约评论员 张三": the name comes next
+                continue
+            return None
         photo = len(token) >= 3 and token.endswith("摄")
         name = token[:-1] if photo else token
         if not rules()["name"].match(name):
             return None
         names.append((name, photo))
     return names
+
+
+def after_description(token: str) -> tuple[str, bool]:
+    """(the name, whether a description came first) of a byline token that describes the
+    author before naming them: 某某大学教授张三 gives (张三, True), 某某报评论员 gives ("", True)."""
+    titles = sorted(rules()["description_titles_words"], key=len, reverse=True)
+    for title in titles:
+        at = token.rfind(title)
+        if at > 0 or (at == 0 and len(token) > len(title)):
+            rest = token[at + len(title):]
+            if not rest:
+                return "", True
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", rest):
+                return rest, True
+    return token, False
 
 
 def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | None]:
