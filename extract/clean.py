@@ -43,6 +43,7 @@ MIN_ABOVE_COMMENTS = 50  # prose characters above a comment marker for it to ope
 MAX_GAP = 4  # more non-prose lines than this between two paragraphs end the article
 HEADER_WINDOW = 15  # without a headline line, the header is this many lines above the body
 CONSENSUS = 0.9  # extractions that agree this much (bigram F) are the same article
+START_FOLLOW = 3  # the article's second line follows its first within this many page lines
 UNRELATED_TITLE = 0.3  # bigram agreement under which a title and a headline line are different texts
 MIN_HEADLINE_CHARS = 4  # a shorter h1 or title is a site name or a section
 ABOVE_HEADLINE = 3  # lines above the headline still read as header lines
@@ -464,6 +465,21 @@ def locate(page: list[str], line: str, start: int = 0) -> int | None:
     return None
 
 
+def locate_start(page: list[str], body: list[str]) -> int | None:
+    """The page line where the article starts: the first line holding its opening that its
+    next line follows closely (a summary printed before the article repeats the opening)."""
+    first = locate(page, body[0])
+    if first is None or len(body) < 2:
+        return first
+    at = first
+    while at is not None:
+        after = locate(page, body[1], at + 1)
+        if after is not None and after - at <= START_FOLLOW:
+            return at
+        at = locate(page, body[0], at + 1)
+    return first
+
+
 def clean_html_page(raw: RawDocument) -> CleanDocument:
     from . import clean_html as html
 
@@ -477,7 +493,7 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
     }
     # When no extractor finds an article, the page's own lines are read like a text crawl.
     body = pick_candidate(candidates) or article_lines(page)[0]
-    first = locate(page, body[0]) if body else None
+    first = locate_start(page, body) if body else None
     last = locate(page, body[-1], first or 0) if body else None
     if first is None or last is None:
         span = body_range(page)
@@ -494,6 +510,7 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
     scripts = html.inline_scripts(tree)
     published = found.published or meta.meta_published(metas, ld) or meta.script_published(scripts)
     outlet = (found.outlet or meta.script_publisher(scripts) or valid_site_name(metas)
+              or meta.valid_outlet(meta.title_site(html.title_tag(tree) or ""))
               or meta.copyright_holder(page[last + 1:]))
     url = html.canonical_url(tree, metas) or found.url
     body = [line for line in body if meta.strip_site_suffix(line) != title] if title else body

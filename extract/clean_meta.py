@@ -27,7 +27,9 @@ MAX_BYLINE_CHARS = 80  # a longer line is prose that happens to name a reporter
 TRAILING_CREDIT = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
 LEADING_CREDIT = re.compile(r"^[^（(。，]{0,30}?(?:讯|电)\s*[（(]([^（）()]{2,40})[）)]")
 CLOSING_PUNCTUATION = "。！？!?”」"  # a bracket after these closes the text: a credit, not an aside
-NAME_SPLIT = re.compile(r"[\s、，,;；/|｜丨]+")  # 丨 (a CJK stroke) is self-media's bar
+NAME_SPLIT = re.compile(r"[\s、，,;；/|｜丨︱]+")  # 丨 (a CJK stroke) and ︱ are self-media's bars
+LATIN_SPACE = re.compile(r"(?<=[A-Za-z]) (?=[A-Za-z])")  # inside a Latin-script name: kept
+KEPT_SPACE = "\ue000"
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def rules() -> dict:
     roles = sorted(data["roles"], key=len, reverse=True)
     # A one-character role (文, 图, 摄) is a credit only before a colon or a slash.
     compiled["role"] = re.compile(
-        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜丨/／])" for r in roles)
+        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜丨︱/／])" for r in roles)
     )
     return compiled
 
@@ -254,7 +256,8 @@ def split_names(segment: str) -> list[tuple[str, bool]] | None:
     People's Daily pads two-character names to three with spaces ("王  者"): two
     single characters in a row are one name. A trailing 摄 marks a photographer.
     """
-    tokens = [t for t in NAME_SPLIT.split(segment.strip(" :：|｜丨()（）[]【】")) if t]
+    segment = LATIN_SPACE.sub(KEPT_SPACE, segment.strip(" :：|｜丨︱()（）[]【】"))
+    tokens = [t.replace(KEPT_SPACE, " ") for t in NAME_SPLIT.split(segment) if t]
     tokens = [re.sub(r"[_＿][A-Za-z0-9]+$", "", t) for t in tokens]  # portal editor ids: 张三_NN123
     tokens = [t for t in tokens if not rules()["desk_code"].match(t)]  # 张三 AB012: a desk code
     joined: list[str] = []
@@ -357,6 +360,12 @@ def bare_credit(line: str) -> list[Author]:
     return [Author(n, "摄影" if photo else role) for n, photo in names] if names else []
 
 
+def source_writer(line: str) -> list[Author]:
+    """The writer a 来源 field names after the outlet (来源：某某网 张三)."""
+    m = rules()["source_then_name"].search(line)
+    return [Author(m["name"], "作者")] if m and m["name"] not in rules()["credit_stop_words"] else []
+
+
 def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
     """All credits in ``lines`` (in order, each name and role once) and the first outlet named."""
     authors: list[Author] = []
@@ -367,7 +376,7 @@ def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
         if not found and closing:  # "…需要。(文/图 张三 李四)", "本报讯（记者 张三）…"
             found, named = byline_in_line(closing.group(1))
         if not found:
-            found = bare_credit(line)
+            found = bare_credit(line) or source_writer(line)
         authors.extend(a for a in found if a not in authors)
         outlet = outlet or named
     return authors, outlet
@@ -389,6 +398,16 @@ def strip_site_suffix(title: str) -> str:
         if not tail or len(tail) > 16 or not r["site_suffix"].search(tail) or len(head) < 4:
             return title
         title = head
+
+
+def title_site(title: str) -> str | None:
+    """The site name a title tag ends with (标题_某某网_频道 gives 某某网): the first
+    segment after the headline that names a site rather than a channel or section."""
+    segments = [DOMAIN_NOTE.sub("", seg.strip()) for seg in rules()["title_separators"].split(title.strip())]
+    for seg in segments[1:]:
+        if HAN.search(seg) and is_site_name(seg) and not rules()["section_suffix"].search(seg):
+            return seg
+    return None
 
 
 def is_site_name(text: str) -> bool:
