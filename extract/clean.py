@@ -345,11 +345,16 @@ def headline_text(line: str) -> tuple[str, str | None]:
 # --- metadata around the body -------------------------------------------------------------
 
 def trailer_lines(lines: list[str], last: int) -> list[str]:
-    """Up to TRAILER_WINDOW lines below the body, ending at the comments."""
+    """Up to TRAILER_WINDOW lines below the body, ending at the comments; below a
+    related-articles marker only the short lines (credits may follow such a list)."""
     trailer = []
+    related = False
     for line in lines[last + 1: last + 1 + TRAILER_WINDOW]:
-        if is_comment_marker(line) or is_related_marker(line):
+        if is_comment_marker(line):
             break
+        related = related or is_related_marker(line)
+        if related and is_prose(line):  # another article's lead (its 电（记者…）), not this one's credit
+            continue
         trailer.append(line)
     return trailer
 

@@ -363,7 +363,9 @@ def bare_credit(line: str) -> list[Author]:
 def source_writer(line: str) -> list[Author]:
     """The writer a 来源 field names after the outlet (来源：某某网 张三)."""
     m = rules()["source_then_name"].search(line)
-    return [Author(m["name"], "作者")] if m and m["name"] not in rules()["credit_stop_words"] else []
+    if not m or m["name"] in rules()["credit_stop_words"] or m["name"] in rules()["not_publisher_parts_words"]:
+        return []  # "来源：某某网 举报": a button, no name
+    return [Author(m["name"], "作者")]
 
 
 def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
