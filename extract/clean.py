@@ -400,7 +400,7 @@ def lines_metadata(lines: list[str], first: int, last: int, body: list[str], tit
         or meta.source_in_lines(trailer)
         or meta.source_in_lines(body[-2:])
         or meta.compiled_by(body[-3:] + trailer)
-        or meta.dated_publisher(header)
+        or meta.dated_publisher(header, title)
         or byline_outlet
         or title_outlet
         or media_reporter_outlet("\n".join(ends))

@@ -213,7 +213,7 @@ def without_field(line: str) -> str:
     return line if not cut or rules()["date"].fullmatch(cut) else cut
 
 
-def dated_publisher(lines: list[str]) -> str | None:
+def dated_publisher(lines: list[str], headline: str | None = None) -> str | None:
     """The publisher a header line names beside the date, without a label
     (2023-05-12 10:31 某某财经, or an account: 某某发布 2024-03-08), or on the line
     just above or below a line that holds only the date (self-media headers)."""
@@ -228,6 +228,8 @@ def dated_publisher(lines: list[str]) -> str | None:
         if not m:
             continue
         name = m["after"] or m["before"]
+        if headline and re.sub(r"\s+", "", name) == re.sub(r"\s+", "", headline):
+            continue  # a short headline right above its date line names no publisher
         if name not in rules()["not_publisher_words"] and not any(w in name for w in rules()["not_publisher_parts_words"]):
             return valid_outlet(name)
     return None
