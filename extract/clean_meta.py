@@ -310,6 +310,9 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
     edition = rules()["print_edition"].search(line)
     if edition:  # "本报记者 张三《某某日报》（...第 4 版）": the credit before the edition
         line = line[: edition.start()] + " " + line[edition.end():]
+    bracketed = re.match(r"^\s*[（(]([^（）()]+)[）)]", line)
+    if bracketed:  # "（来源：某某报 作者：张三）返回首页": the credit ends at its bracket
+        line = bracketed.group(1)
     line = line.strip().strip("()（）[]【】").strip()
     if len(line) > MAX_BYLINE_CHARS:
         return [], None

@@ -247,3 +247,8 @@ def test_the_site_a_title_tag_names(title, site):
 
 def test_site_suffix_in_capitals_and_section_front_page():
     assert strip_site_suffix("某市推进新能源汽车产业发展_宏观频道首页_某某网 - EXAMPLE.COM.CN") == "某市推进新能源汽车产业发展"
+
+
+def test_a_bracketed_credit_ends_at_its_bracket():
+    line = "（本文来源：某某日报 作者：某某研究院研究部部长、研究员卫小红）返回首页，查看更多"
+    assert bylines([line])[0] == [Author("卫小红", "作者")]
