@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from .data import read_json
+from .data import read_json, read_lines
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MAX_SITE_NAME_CHARS = 8
@@ -57,6 +57,11 @@ def rules() -> dict:
         "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜丨︱/／])" for r in roles)
     )
     return compiled
+
+
+@lru_cache(maxsize=1)
+def surnames() -> tuple[str, ...]:
+    return tuple(read_lines("surnames.txt"))
 
 
 # --- dates -----------------------------------------------------------------------------
@@ -332,6 +337,11 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
     for k, m in enumerate(matches):
         end = matches[k + 1].start() if k + 1 < len(matches) else len(line)
         segment = line[m.end(): end]
+        if segment[:1] and HAN.match(segment[:1]) and segment[0] != "丨" and not segment.startswith(surnames()):
+            # a role glued to a word that opens with no surname is a word: 编辑部, 记者节
+            if k == 0:
+                return [], None
+            continue
         # A credit is followed by names up to the next credit or a labelled field (来源：...).
         segment = re.split(r"\s(?=\S{1,6}[:：|｜丨])", segment)[0]
         if not segment.strip(" :：|｜丨") and k + 1 == len(matches) and next_line:

@@ -252,3 +252,12 @@ def test_site_suffix_in_capitals_and_section_front_page():
 def test_a_bracketed_credit_ends_at_its_bracket():
     line = "（本文来源：某某日报 作者：某某研究院研究部部长、研究员卫小红）返回首页，查看更多"
     assert bylines([line])[0] == [Author("卫小红", "作者")]
+
+
+@pytest.mark.parametrize("line, authors", [
+    ("记者张三", [("张三", "记者")]),  # a role glued to a name that opens with a surname
+    ("编辑观点", []),  # a role glued to a word: a section's name
+    ("记者节", []),
+])
+def test_a_role_glued_to_a_word_is_no_credit(line, authors):
+    assert [(a.name, a.role) for a in byline_in_line(line)[0]] == authors
