@@ -223,7 +223,7 @@ def dated_publisher(lines: list[str], headline: str | None = None) -> str | None
     (2023-05-12 10:31 某某财经, or an account: 某某发布 2024-03-08), or on the line
     just above or below a line that holds only the date (self-media headers)."""
     r = rules()
-    # "2024-05-13 06:16 发布于北京 ...", "2024-05-16 17:02 某某报作者：某某报": the date and the bare name
+    # "2021-10-08 19:42 发布于某省 ...", "2021-10-08 20:05 某某报作者：某某报": the date and the bare name
     lines = [without_field(r["platform_tail"].sub("", line)) for line in lines]
     date_only = [i for i, line in enumerate(lines) if r["date"].fullmatch(line.strip())]
     pairs = [f"{lines[i - 1].strip()} {lines[i].strip()}" for i in date_only if i > 0]
@@ -282,7 +282,7 @@ def split_names(segment: str) -> list[tuple[str, bool]] | None:
             break
         token, described = after_description(token)
         if described and not token:
-            if k + 1 < len(joined):  # "某某报特约评论员 张三": the name comes next
+            if k + 1 < len(joined):  # "某某研究所研究员 张三": the name comes next
                 continue
             return None
         photo = len(token) >= 3 and token.endswith("摄")
@@ -316,7 +316,7 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
     if edition:  # "本报记者 张三《某某日报》（...第 4 版）": the credit before the edition
         line = line[: edition.start()] + " " + line[edition.end():]
     bracketed = re.match(r"^\s*[（(]([^（）()]+)[）)]", line)
-    if bracketed:  # "（来源：某某报 作者：张三）返回首页": the credit ends at its bracket
+    if bracketed:  # "（来源：某某报 作者：张三）点击进入专题": the credit ends at its bracket
         line = bracketed.group(1)
     line = line.strip().strip("()（）[]【】").strip()
     if len(line) > MAX_BYLINE_CHARS:
