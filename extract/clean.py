@@ -43,6 +43,8 @@ MIN_ABOVE_COMMENTS = 50  # prose characters above a comment marker for it to ope
 MAX_GAP = 4  # more non-prose lines than this between two paragraphs end the article
 HEADER_WINDOW = 15  # without a headline line, the header is this many lines above the body
 CONSENSUS = 0.9  # extractions that agree this much (bigram F) are the same article
+START_FOLLOW = 3  # the article's second line follows its first within this many page lines
+UNRELATED_TITLE = 0.3  # bigram agreement under which a title and a headline line are different texts
 MIN_HEADLINE_CHARS = 4  # a shorter h1 or title is a site name or a section
 ABOVE_HEADLINE = 3  # lines above the headline still read as header lines
 TRAILER_WINDOW = 12  # lines after the article searched for 本文来源, 责任编辑, 发布日期
@@ -117,6 +119,12 @@ def is_section_marker(line: str) -> bool:
 
 def is_comment_marker(line: str) -> bool:
     return len(line.strip()) <= MAX_MARKER_CHARS and matches_any(line.strip(), chrome_rules()["comment_section"])
+
+
+def is_related_marker(line: str) -> bool:
+    """A short line that opens a list of other articles (推荐阅读, 相关新闻)."""
+    line = line.strip()
+    return len(line) <= MAX_MARKER_CHARS and bool(chrome_rules()["related_section"].match(line))
 
 
 def is_original_title(line: str) -> bool:
@@ -337,11 +345,16 @@ def headline_text(line: str) -> tuple[str, str | None]:
 # --- metadata around the body -------------------------------------------------------------
 
 def trailer_lines(lines: list[str], last: int) -> list[str]:
-    """Up to TRAILER_WINDOW lines below the body, ending at the comments."""
+    """Up to TRAILER_WINDOW lines below the body, ending at the comments; below a
+    related-articles marker only the short lines (credits may follow such a list)."""
     trailer = []
+    related = False
     for line in lines[last + 1: last + 1 + TRAILER_WINDOW]:
         if is_comment_marker(line):
             break
+        related = related or is_related_marker(line)
+        if related and is_prose(line):  # another article's lead (its 电（记者…）), not this one's credit
+            continue
         trailer.append(line)
     return trailer
 
@@ -387,7 +400,7 @@ def lines_metadata(lines: list[str], first: int, last: int, body: list[str], tit
         or meta.source_in_lines(trailer)
         or meta.source_in_lines(body[-2:])
         or meta.compiled_by(body[-3:] + trailer)
-        or meta.dated_publisher(header)
+        or meta.dated_publisher(header, title)
         or byline_outlet
         or title_outlet
         or media_reporter_outlet("\n".join(ends))
@@ -457,6 +470,21 @@ def locate(page: list[str], line: str, start: int = 0) -> int | None:
     return None
 
 
+def locate_start(page: list[str], body: list[str]) -> int | None:
+    """The page line where the article starts: the first line holding its opening that its
+    next line follows closely (a summary printed before the article repeats the opening)."""
+    first = locate(page, body[0])
+    if first is None or len(body) < 2:
+        return first
+    at = first
+    while at is not None:
+        after = locate(page, body[1], at + 1)
+        if after is not None and after - at <= START_FOLLOW:
+            return at
+        at = locate(page, body[0], at + 1)
+    return first
+
+
 def clean_html_page(raw: RawDocument) -> CleanDocument:
     from . import clean_html as html
 
@@ -470,22 +498,40 @@ def clean_html_page(raw: RawDocument) -> CleanDocument:
     }
     # When no extractor finds an article, the page's own lines are read like a text crawl.
     body = pick_candidate(candidates) or article_lines(page)[0]
-    first = locate(page, body[0]) if body else None
+    first = locate_start(page, body) if body else None
     last = locate(page, body[-1], first or 0) if body else None
     if first is None or last is None:
         span = body_range(page)
         first, last = span if span else (len(page), len(page) - 1)
     metas, ld = html.meta_tags(tree), html.json_ld(tree)
     title = html_title(tree, metas, page, first)
+    if title and len(body) > 1 and meta.strip_site_suffix(page[first].strip()) == title:
+        # The extractor took the headline into the article: the header starts above its next line.
+        first = locate(page, body[1], first + 1) or first
     found = lines_metadata(page, first, max(first, last), body, title)
+    if title and found.title and unprinted_title(page, title, found.title):
+        title = found.title
     title = title or found.title
     scripts = html.inline_scripts(tree)
     published = found.published or meta.meta_published(metas, ld) or meta.script_published(scripts)
     outlet = (found.outlet or meta.script_publisher(scripts) or valid_site_name(metas)
+              or meta.valid_outlet(meta.title_site(html.title_tag(tree) or ""))
               or meta.copyright_holder(page[last + 1:]))
     url = html.canonical_url(tree, metas) or found.url
     body = [line for line in body if meta.strip_site_suffix(line) != title] if title else body
     return CleanDocument(raw, title, published, outlet, "\n".join(body), found.authors, url)
+
+
+def unprinted_title(page: list[str], title: str, headline: str) -> bool:
+    """True when the markup's title is no headline the page prints and the headline line
+    above the article should replace it: the title is that headline with a section name
+    left on (标题--某某·某某), or a site or section name sharing nothing with it. A title
+    the page rewrote (an 原标题 line with more words) is kept."""
+    if printed_headline(page, len(page), title) is not None:
+        return False
+    if title.startswith(headline) and len(headline) >= MIN_HEADLINE_CHARS:
+        return True
+    return agreement(bigram_counts(title), bigram_counts(headline)) < UNRELATED_TITLE
 
 
 def valid_site_name(metas: dict[str, str]) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from .data import read_json
+from .data import read_json, read_lines
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MAX_SITE_NAME_CHARS = 8
@@ -26,7 +26,10 @@ SHORT_DATE_LINE = 40  # a header line this short is read for its date wherever i
 MAX_BYLINE_CHARS = 80  # a longer line is prose that happens to name a reporter
 TRAILING_CREDIT = re.compile(r"[（(]([^（）()]{2,40})[）)]\s*$")
 LEADING_CREDIT = re.compile(r"^[^（(。，]{0,30}?(?:讯|电)\s*[（(]([^（）()]{2,40})[）)]")
-NAME_SPLIT = re.compile(r"[\s、，,;；/|｜丨]+")  # 丨 (a CJK stroke) is self-media's bar
+CLOSING_PUNCTUATION = "。！？!?”」"  # a bracket after these closes the text: a credit, not an aside
+NAME_SPLIT = re.compile(r"[\s、，,;；/|｜丨︱]+")  # 丨 (a CJK stroke) and ︱ are self-media's bars
+LATIN_SPACE = re.compile(r"(?<=[A-Za-z]) (?=[A-Za-z])")  # inside a Latin-script name: kept
+KEPT_SPACE = "\ue000"
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,14 @@ def rules() -> dict:
     roles = sorted(data["roles"], key=len, reverse=True)
     # A one-character role (文, 图, 摄) is a credit only before a colon or a slash.
     compiled["role"] = re.compile(
-        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜丨])" for r in roles)
+        "|".join(re.escape(r) if len(r) > 1 else rf"(?<![\u4e00-\u9fff]){re.escape(r)}(?=\s*[:：|｜丨︱/／])" for r in roles)
     )
     return compiled
+
+
+@lru_cache(maxsize=1)
+def surnames() -> tuple[str, ...]:
+    return tuple(read_lines("surnames.txt"))
 
 
 # --- dates -----------------------------------------------------------------------------
@@ -163,7 +171,7 @@ def script_publisher(scripts: list[str]) -> str | None:
 def valid_outlet(name: str | None) -> str | None:
     if not name:
         return None
-    name = name.strip(" 　:：。.")
+    name = rules()["outlet_trailing_date"].sub("", name).strip(" 　:：。.")
     if len(name) < 2 or any(p.search(name) for p in rules()["source_not_outlet"]):
         return None
     return name
@@ -202,11 +210,22 @@ def reporter_outlet(text: str) -> str | None:
     return None
 
 
-def dated_publisher(lines: list[str]) -> str | None:
+def without_field(line: str) -> str:
+    """A header line without a labelled field glued after the name (某某报作者：…) or the
+    poster's region (来自某某省), unless
+    only the date would be left (a date and its 来源 line name no bare publisher)."""
+    cut = rules()["place_tail"].sub("", rules()["field_label"].sub("", line)).strip()
+    return line if not cut or rules()["date"].fullmatch(cut) else cut
+
+
+def dated_publisher(lines: list[str], headline: str | None = None) -> str | None:
     """The publisher a header line names beside the date, without a label
     (2023-05-12 10:31 某某财经, or an account: 某某发布 2024-03-08), or on the line
     just above or below a line that holds only the date (self-media headers)."""
-    date_only = [i for i, line in enumerate(lines) if rules()["date"].fullmatch(line.strip())]
+    r = rules()
+    # "2021-10-08 19:42 发布于某省 ...", "2021-10-08 20:05 某某报作者：某某报": the date and the bare name
+    lines = [without_field(r["platform_tail"].sub("", line)) for line in lines]
+    date_only = [i for i, line in enumerate(lines) if r["date"].fullmatch(line.strip())]
     pairs = [f"{lines[i - 1].strip()} {lines[i].strip()}" for i in date_only if i > 0]
     pairs += [f"{lines[i].strip()} {lines[i + 1].strip()}" for i in date_only if i + 1 < len(lines)]
     for line in [*lines, *pairs]:
@@ -214,6 +233,8 @@ def dated_publisher(lines: list[str]) -> str | None:
         if not m:
             continue
         name = m["after"] or m["before"]
+        if headline and re.sub(r"\s+", "", name) == re.sub(r"\s+", "", headline):
+            continue  # a short headline right above its date line names no publisher
         if name not in rules()["not_publisher_words"] and not any(w in name for w in rules()["not_publisher_parts_words"]):
             return valid_outlet(name)
     return None
@@ -242,8 +263,10 @@ def split_names(segment: str) -> list[tuple[str, bool]] | None:
     People's Daily pads two-character names to three with spaces ("王  者"): two
     single characters in a row are one name. A trailing 摄 marks a photographer.
     """
-    tokens = [t for t in NAME_SPLIT.split(segment.strip(" :：|｜丨()（）[]【】")) if t]
+    segment = LATIN_SPACE.sub(KEPT_SPACE, segment.strip(" :：|｜丨︱()（）[]【】"))
+    tokens = [t.replace(KEPT_SPACE, " ") for t in NAME_SPLIT.split(segment) if t]
     tokens = [re.sub(r"[_＿][A-Za-z0-9]+$", "", t) for t in tokens]  # portal editor ids: 张三_NN123
+    tokens = [t for t in tokens if not rules()["desk_code"].match(t)]  # 张三 AB012: a desk code
     joined: list[str] = []
     i = 0
     while i < len(tokens):
@@ -254,15 +277,35 @@ def split_names(segment: str) -> list[tuple[str, bool]] | None:
             joined.append(tokens[i])
             i += 1
     names: list[tuple[str, bool]] = []
-    for token in joined:
+    for k, token in enumerate(joined):
         if token in rules()["credit_stop_words"]:  # "记者 张三 报道", "编辑 张三 审核 李四"
             break
+        token, described = after_description(token)
+        if described and not token:
+            if k + 1 < len(joined):  # "某某研究所研究员 张三": the name comes next
+                continue
+            return None
         photo = len(token) >= 3 and token.endswith("摄")
         name = token[:-1] if photo else token
         if not rules()["name"].match(name):
             return None
         names.append((name, photo))
     return names
+
+
+def after_description(token: str) -> tuple[str, bool]:
+    """(the name, whether a description came first) of a byline token that describes the
+    author before naming them: 某某大学教授张三 gives (张三, True), 某某报评论员 gives ("", True)."""
+    titles = sorted(rules()["description_titles_words"], key=len, reverse=True)
+    for title in titles:
+        at = token.rfind(title)
+        if at > 0 or (at == 0 and len(token) > len(title)):
+            rest = token[at + len(title):]
+            if not rest:
+                return "", True
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", rest):
+                return rest, True
+    return token, False
 
 
 def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | None]:
@@ -272,6 +315,9 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
     edition = rules()["print_edition"].search(line)
     if edition:  # "本报记者 张三《某某日报》（...第 4 版）": the credit before the edition
         line = line[: edition.start()] + " " + line[edition.end():]
+    bracketed = re.match(r"^\s*[（(]([^（）()]+)[）)]", line)
+    if bracketed:  # "（来源：某某报 作者：张三）点击进入专题": the credit ends at its bracket
+        line = bracketed.group(1)
     line = line.strip().strip("()（）[]【】").strip()
     if len(line) > MAX_BYLINE_CHARS:
         return [], None
@@ -283,7 +329,7 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
     outlet = None
     if prefix.strip():
         bare = re.sub(r["byline_prefix"].pattern + "+$", "", prefix.strip())
-        if re.fullmatch(r"[\u4e00-\u9fffA-Za-z]{2,12}", bare) and not prefix[-1].isspace():
+        if re.fullmatch(r"[\u4e00-\u9fffA-Za-z·]{2,16}", bare) and not prefix[-1].isspace():
             outlet = bare if not bare.startswith(tuple(r["not_outlet_words"])) else None
         elif not (prefix[-1].isspace() or re.fullmatch(r["byline_prefix"].pattern + "+", prefix.strip())):
             return [], None
@@ -291,6 +337,11 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
     for k, m in enumerate(matches):
         end = matches[k + 1].start() if k + 1 < len(matches) else len(line)
         segment = line[m.end(): end]
+        if segment[:1] and HAN.match(segment[:1]) and segment[0] != "丨" and not segment.startswith(surnames()):
+            # a role glued to a word that opens with no surname is a word: 编辑部, 记者节
+            if k == 0:
+                return [], None
+            continue
         # A credit is followed by names up to the next credit or a labelled field (来源：...).
         segment = re.split(r"\s(?=\S{1,6}[:：|｜丨])", segment)[0]
         if not segment.strip(" :：|｜丨") and k + 1 == len(matches) and next_line:
@@ -307,6 +358,31 @@ def byline_in_line(line: str, next_line: str = "") -> tuple[list[Author], str | 
     return authors, outlet
 
 
+def bare_credit(line: str) -> list[Author]:
+    """The names a bracket credits without a role: a dateline's reporters (某地电（张三、李四）)
+    or the author closing the article after its last sentence (…需要。（张三））."""
+    lead = LEADING_CREDIT.match(line)
+    trail = TRAILING_CREDIT.search(line)
+    if lead:
+        segment, role = lead.group(1), "记者"
+    elif trail and (trail.start() == 0 or line[trail.start() - 1] in CLOSING_PUNCTUATION):
+        segment, role = trail.group(1), "作者"
+    else:
+        return []
+    if segment.strip() in rules()["closing_not_names_words"]:
+        return []
+    names = split_names(segment)
+    return [Author(n, "摄影" if photo else role) for n, photo in names] if names else []
+
+
+def source_writer(line: str) -> list[Author]:
+    """The writer a 来源 field names after the outlet (来源：某某网 张三)."""
+    m = rules()["source_then_name"].search(line)
+    if not m or m["name"] in rules()["credit_stop_words"] or m["name"] in rules()["not_publisher_parts_words"]:
+        return []  # "来源：某某网 举报": a button, no name
+    return [Author(m["name"], "作者")]
+
+
 def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
     """All credits in ``lines`` (in order, each name and role once) and the first outlet named."""
     authors: list[Author] = []
@@ -316,6 +392,8 @@ def bylines(lines: list[str]) -> tuple[list[Author], str | None]:
         closing = TRAILING_CREDIT.search(line) or LEADING_CREDIT.match(line)
         if not found and closing:  # "…需要。(文/图 张三 李四)", "本报讯（记者 张三）…"
             found, named = byline_in_line(closing.group(1))
+        if not found:
+            found = bare_credit(line) or source_writer(line)
         authors.extend(a for a in found if a not in authors)
         outlet = outlet or named
     return authors, outlet
@@ -337,6 +415,16 @@ def strip_site_suffix(title: str) -> str:
         if not tail or len(tail) > 16 or not r["site_suffix"].search(tail) or len(head) < 4:
             return title
         title = head
+
+
+def title_site(title: str) -> str | None:
+    """The site name a title tag ends with (标题_某某网_频道 gives 某某网): the first
+    segment after the headline that names a site rather than a channel or section."""
+    segments = [DOMAIN_NOTE.sub("", seg.strip()) for seg in rules()["title_separators"].split(title.strip())]
+    for seg in segments[1:]:
+        if HAN.search(seg) and is_site_name(seg) and not rules()["section_suffix"].search(seg):
+            return seg
+    return None
 
 
 def is_site_name(text: str) -> bool:

@@ -176,3 +176,88 @@ def test_publisher_beside_a_dot_or_bar():
 
     assert dated_publisher(["2023-05-12 10:31 · 某某财经"]) == "某某财经"
     assert dated_publisher(["某某财经 | 2023-05-12"]) == "某某财经"
+
+
+# --- forms of the page benchmark's misses (own sentences) -----------------------------------
+
+@pytest.mark.parametrize("lines, outlet", [
+    (["来源：某某晚报2023-08-01 07:30"], "某某晚报"),  # a date glued to the outlet
+    (["来源：某某网-《某某日报》2022-03-04 05:06"], "某某网-《某某日报》"),
+    (["本文来源于某某统计局　2023-08-01 09:00:00"], "某某统计局"),  # 来源于 without a colon
+    (["原创：某某养生网2023-08-01 12:00:00"], "某某养生网"),
+    (["Copyright © 2001-2023　未经授权请勿转载"], None),
+])
+def test_outlet_forms_with_dates_and_labels(lines, outlet):
+    assert (source_in_lines(lines) or copyright_holder(lines)) == outlet
+
+
+@pytest.mark.parametrize("line, authors", [
+    ("责任编辑：赵六 XY123", [("赵六", "责任编辑")]),  # a desk code after the name
+    ("文/钱七", [("钱七", "作者")]),
+    ("作者︱孙八", [("孙八", "作者")]),
+    ("编辑 周一 ｜ 排版 吴二", [("周一", "编辑")]),  # layout is no authorship
+    ("文丨某某研究所研究员 郑三", [("郑三", "作者")]),
+    ("作者：某某大学经济学院院长、教授王小明", [("王小明", "作者")]),
+    ("[责任编辑：lindaw]", [("lindaw", "责任编辑")]),  # a Latin-script editor id
+    ("编辑 Anna Berg", [("Anna Berg", "编辑")]),
+    ("（编译/冯四）", [("冯四", "编译")]),
+])
+def test_byline_forms(line, authors):
+    assert [(a.name, a.role) for a in bylines([line])[0]] == authors
+
+
+def test_an_outlet_with_a_middle_dot_before_the_reporter():
+    assert byline_in_line("某报·某某网记者 陈五 来源：某报") == ([Author("陈五", "记者")], "某报·某某网")
+
+
+@pytest.mark.parametrize("line, authors", [
+    ("某地6月2日电（吴十、郑一）某市今天召开会议，部署夏粮收购工作。", [("吴十", "记者"), ("郑一", "记者")]),
+    ("各方应当携手应对这些挑战。（冯二）", [("冯二", "作者")]),
+    ("各方应当携手应对这些挑战。（未完待续）", []),
+    ("他提到了（李四）这个名字以及其他的事情", []),  # a bracket inside a sentence is no credit
+    ("2021-09-03 14:25 来源：某某新闻网 钱六", [("钱六", "作者")]),  # the writer after the outlet
+    ("2021-09-03 14:25 来源：某某新闻网 举报", []),  # a button, no name
+])
+def test_credits_without_a_role_word(line, authors):
+    assert [(a.name, a.role) for a in bylines([line])[0]] == authors
+
+
+def test_platform_account_lines_name_the_publisher():
+    from extract.clean_meta import dated_publisher
+
+    # the account above a date line with the platform's posting place
+    assert dated_publisher(["某某晨报", "2021-10-08 19:42发布于浙江某某晨报官方账号"]) == "某某晨报"
+    assert dated_publisher(["2021年10月08日 20:05 某某晚报作者：某某晚报"]) == "某某晚报"
+    assert dated_publisher(["2021-11-21 07:08:44某某说 来自湖南省"]) == "某某说"  # name glued to the time
+    assert dated_publisher(["某某科技站2019年02月11日21:40"]) == "某某科技站"  # name glued to the date
+    assert dated_publisher(["下载应用看更多", "2021年12月30日 11:11:11 来自海南省"]) is None  # a region is no name
+
+
+@pytest.mark.parametrize("title, site", [
+    ("某市推进新能源汽车产业发展_某某生活网_美食", "某某生活网"),
+    ("某市推进新能源汽车产业发展 - 某某日报网", "某某日报网"),
+    ("某市推进新能源汽车产业发展_图表_产经频道首页_某某经济网 - EXAMPLE.COM.CN", "某某经济网"),
+    ("某市推进新能源汽车产业发展", None),
+])
+def test_the_site_a_title_tag_names(title, site):
+    from extract.clean_meta import title_site
+
+    assert title_site(title) == site
+
+
+def test_site_suffix_in_capitals_and_section_front_page():
+    assert strip_site_suffix("某市推进新能源汽车产业发展_产经频道首页_某某网 - EXAMPLE.COM.CN") == "某市推进新能源汽车产业发展"
+
+
+def test_a_bracketed_credit_ends_at_its_bracket():
+    line = "（来源：某某周刊 作者：某省社科院副院长、研究员卫小红）点击进入专题"
+    assert bylines([line])[0] == [Author("卫小红", "作者")]
+
+
+@pytest.mark.parametrize("line, authors", [
+    ("记者张三", [("张三", "记者")]),  # a role glued to a name that opens with a surname
+    ("编辑观点", []),  # a role glued to a word: a section's name
+    ("记者节", []),
+])
+def test_a_role_glued_to_a_word_is_no_credit(line, authors):
+    assert [(a.name, a.role) for a in byline_in_line(line)[0]] == authors

@@ -401,3 +401,71 @@ def test_a_source_line_right_above_the_article_is_metadata_but_a_reporter_line_i
     doc = clean(raw(page))
     assert doc.text.split("\n") == ["记者 王小明", P1, P2]
     assert doc.outlet == "某某日报"
+
+
+# --- page forms of the page benchmark's misses (own pages) ----------------------------------
+
+def small_html(title_tag: str, header: str, article: str, after: str = "", h1: str = "") -> str:
+    return f"""<html><head><meta charset="utf-8"><title>{title_tag}</title></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/n">新闻</a> <a href="/s">体育</a></div>
+<div class="main">{h1}{header}<div class="article">{article}</div>{after}</div>
+<div class="footer">关于我们 | 联系我们</div></body></html>"""
+
+
+def test_a_section_name_in_the_title_tag_gives_way_to_the_printed_headline():
+    page = small_html("某某网-科学解读", "<div>某市推进新能源汽车产业发展</div><div>来源： 某某日报</div>",
+                      f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>")
+    doc = clean(raw(page, "html"))
+    assert doc.title == "某市推进新能源汽车产业发展"
+    page = small_html("某市推进新能源汽车产业发展--文旅·体育--某某网",
+                      "<div>某市推进新能源汽车产业发展</div><div>2022年07月19日07:45 来源：某某日报</div>",
+                      f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>")
+    assert clean(raw(page, "html")).title == "某市推进新能源汽车产业发展"  # 文旅·体育 is a channel
+
+
+def test_teasers_ending_in_a_read_more_link_are_not_the_article():
+    teaser = "5月20日，某县举办第三届农民丰收节，现场展示了当地特色农产品和非遗手工艺品。【详细】"
+    related = "".join(f"<p>某县举办农民丰收节{i}</p><p>{teaser}</p><p>图片 2022-08-1{i} 10:00:00</p>" for i in range(6))
+    page = small_html("某市推进新能源汽车产业发展_某某网", "<h1>某市推进新能源汽车产业发展</h1><div>发稿时间：2022-08-09 16:40:00 来源：某某日报</div>",
+                      f"<p>{P1}</p><p>{P2}</p><p>{P3}</p><p>责任编辑：王五</p>", f"<div><h3>相关新闻</h3>{related}</div>")
+    doc = clean(raw(page, "html"))
+    assert doc.text.split("\n") == [P1, P2, P3]
+    assert doc.authors == (Author("王五", "责任编辑"),)
+
+
+def test_credits_below_a_related_list_count_but_its_articles_datelines_do_not():
+    lead = "某社杭州8月3日电（记者赵六）某省今年上半年新增高新技术企业一千余家，研发投入同比增长一成以上。"
+    page = small_html("某市推进新能源汽车产业发展_某某网", "<h1>某市推进新能源汽车产业发展</h1><div>2022-08-04 11:20 来源：某某日报</div>",
+                      f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>",
+                      f"<div><h3>推荐阅读</h3><p>{lead}</p></div><div>责任编辑：钱七_AB123</div>")
+    doc = clean(raw(page, "html"))
+    assert doc.authors == (Author("钱七", "责任编辑"),)
+
+
+def test_a_platform_statement_is_not_the_article_and_the_editor_above_it_counts():
+    statement = "特别声明：本文由入驻账号撰写，观点属作者个人，平台仅提供信息存储服务。"
+    page = small_html("某市推进新能源汽车产业发展_某某网", "<h1>某市推进新能源汽车产业发展</h1><div>2022-09-14 08:02:51　来源: 某某晚报</div>",
+                      f"<p>{P1}</p><p>{P2}</p><p>{P3}</p><p>文/孙八</p><p>编辑/周九</p><p>责任编辑：吴十_CD45</p><p>{statement}</p>")
+    doc = clean(raw(page, "html"))
+    assert statement not in doc.text
+    assert doc.authors == (Author("孙八", "作者"), Author("周九", "编辑"), Author("吴十", "责任编辑"))
+
+
+def test_a_summary_repeating_the_opening_does_not_hide_the_header():
+    page = f"""<html><head><meta charset="utf-8"><title>某市推进新能源汽车产业发展 - 某某日报网</title></head><body>
+<div class="summary"><div>某市推进新能源汽车产业发展</div><div>{P1}</div></div>
+<div class="nav"><a href="/">首页</a> <a href="/n">新闻</a></div>
+<h1>某市推进新能源汽车产业发展</h1><div>2022-10-26 17:35　</div>
+<div class="article"><p>{P1}</p><p>{P2}</p><p>{P3}</p><p>（编辑：郑一）</p></div></body></html>"""
+    doc = clean(raw(page, "html"))
+    assert doc.published == "2022-10-26T17:35:00"
+    assert doc.outlet == "某某日报网"  # no 来源 line: the site the title tag names
+
+
+def test_a_self_media_account_above_its_posting_line_is_the_outlet():
+    page = small_html("某市推进新能源汽车产业发展_某某新闻", "<h1>某市推进新能源汽车产业发展</h1><div>某某晨报</div>"
+                      "<div>2022-11-02 21:09发布于江苏某某晨报官方账号</div><div>+关注</div>",
+                      f"<p>{P1}</p><p>{P2}</p><p>{P3}</p>")
+    doc = clean(raw(page, "html"))
+    assert doc.outlet == "某某晨报"
+    assert doc.published == "2022-11-02T21:09:00"
