@@ -140,7 +140,12 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
     people_ending: dict[int, list[Span]] = {}
     for person in people:
         people_ending.setdefault(person.end_char, []).append(person)
-    for group in chain_titles(text, list(doc.spans.get("titles", [])), orgs):
+    notice_titles = set()
+    for notice in doc._.notices or ():
+        roles.extend(notice_roles(doc, text, notice, orgs, people_starting, new_orgs))
+        notice_titles.update(notice.titles)
+    titles = [t for t in doc.spans.get("titles", []) if (t.start_char, t.end_char) not in notice_titles]
+    for group in chain_titles(text, titles, orgs):
         named = people_after(text, group[-1].end_char, people_starting)
         if not named:
             # NAME + TITLE (习近平总书记): the text names no organisation.
@@ -160,15 +165,47 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
     return one_per_pair(text, [r for r in roles if r is not None]), new_orgs
 
 
+def notice_roles(doc: Doc, text: str, notice, orgs: OrgIndex, people_starting: dict[int, Span],
+                 new_orgs: list[Span]) -> list[Span | None]:
+    """The roles of one appointment notice clause: each title goes to every person of
+    the clause, at the organisation written right before it (党委书记、董事长 share
+    the one before the first). An organisation is looked for only inside the clause's
+    title part, so it never takes in the verb or the names."""
+    people = [people_starting[s] for s, _ in notice.people if s in people_starting]
+    roles: list[Span | None] = []
+    inherited: Span | None = None
+    for start, end in notice.titles:
+        org = orgs.ending_near(text, start)
+        if org is not None and org.start_char < notice.rest[0]:
+            org = None
+        if org is None:
+            org_start = trim_left(text, walk_left(text, start, [(notice.rest[0] - 1, notice.rest[0])]), start)
+            name = text[org_start:start]
+            if org_start < start and not is_bare_head(name) and not is_generic_owner(name):
+                org = char_span(doc, org_start, start, "ORG")
+                if org is not None:
+                    orgs.add(org)
+                    new_orgs.append(org)
+        inherited = org or inherited
+        for person in people:
+            first, last = min(person.start_char, start), max(person.end_char, end)
+            roles.append(role_span(doc, person, text[start:end], inherited, first, last))
+    return roles
+
+
 def one_per_pair(text: str, roles: list[Span]) -> list[Span]:
-    """One role per (person, title) in a document, as the guidelines count them: the
-    first statement that names an organisation, else the first."""
-    chosen: dict[tuple[str, str], Span] = {}
+    """One role per (person, title, organisation) in a document, as the guidelines count
+    them (a notice that moves someone from one company's board to another's states two
+    roles): the first statement of each; a statement without an organisation only when
+    no statement of the pair names one."""
+    chosen: dict[tuple[str, str, str | None], Span] = {}
     for role in roles:
-        key = (text[slice(*role._.person)], role._.title)
-        if key not in chosen or (chosen[key]._.organisation is None and role._.organisation is not None):
-            chosen[key] = role
-    return sorted(chosen.values(), key=lambda r: (r.start_char, r.end_char))
+        org = role._.organisation
+        key = (text[slice(*role._.person)], role._.title, text[slice(*org)] if org else None)
+        chosen.setdefault(key, role)
+    with_org = {key[:2] for key in chosen if key[2] is not None}
+    kept = [role for key, role in chosen.items() if key[2] is not None or key[:2] not in with_org]
+    return sorted(kept, key=lambda r: (r.start_char, r.end_char))
 
 
 def resolve_aliases(doc: Doc, text: str, orgs: list[Span]) -> list[Span]:

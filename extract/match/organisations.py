@@ -297,6 +297,8 @@ class OrganisationFinder:
     def __call__(self, doc: Doc) -> Doc:
         titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
         people = [(s.start_char, s.end_char) for s in doc.spans.get("people", [])]
+        # An appointment notice's organisations start after its verb and names.
+        people += [(n.rest[0] - 1, n.rest[0]) for n in doc._.notices or () if n.rest[0] > 0]
         spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
         spans += gazetteer_organisations(doc.text, titles + people)
         spans += listed_organisations(doc.text, titles + people)

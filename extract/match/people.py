@@ -227,7 +227,9 @@ def drop_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple[int, int]],
+                known: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Person spans; ``known``: names other rules are sure of (appointment notices)."""
     # Statistical PERSON spans count when they have the form of a Chinese name and end
     # where a name can end (华工 in 华工正源… is the start of a company name).
     title_starts = {s for s, _ in titles}
@@ -236,6 +238,7 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
+        + list(known)
     )
     names = {text[s:e] for s, e in spans}
     spans += names_in_lists(text, names)
@@ -243,11 +246,20 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     return drop_overlaps(all_occurrences(text, names))
 
 
+Doc.set_extension("notices", default=None, force=True)
+
+
 @Language.component("extract_people", requires=["doc.spans"], assigns=["doc.spans"])
 def people_component(doc: Doc) -> Doc:
-    """People in ``doc.spans["people"]``: NER PERSON entities and the name rules."""
+    """People in ``doc.spans["people"]``: NER PERSON entities and the name rules.
+    Appointment notices found on the way are kept in ``doc._.notices`` for the roles."""
+    from .notices import find_notices  # notices reads this module's name helpers
+
+    text = doc.text
     titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
     ner = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"PERSON", "PER"}]
-    spans = char_spans(doc, find_people(doc.text, titles, ner), "PERSON")
+    doc._.notices = find_notices(text, titles)
+    notice_people = [p for n in doc._.notices for p in n.people]
+    spans = char_spans(doc, find_people(text, titles, ner, notice_people), "PERSON")
     doc.spans["people"] = [s for s in spans if s is not None]
     return doc
