@@ -236,29 +236,44 @@ def find_organisations(
     return keep_longest(found)
 
 
-MAX_UNMARKED_ORG = 0  # an ORG entity without an organisation head is not kept
-
-
 def statistical_organisations(doc: Doc, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """NER ORG entities that look like names: cut before a job title, and either ending
-    in an organisation head or short (鼎龙控股, 中科院)."""
+    """NER ORG entities, the main source of organisation names (short names without a
+    head too: 鼎龙控股, 中科院), cut before a job title inside them (X公司外部|董事) and
+    dropped only when they cannot be a name: punctuation, a bare or generic head, a
+    determiner or a count before it."""
     text = doc.text
     found = []
     for ent in doc.ents:
-        if ent.label_ != "ORG":
+        if ent.label_ not in {"ORG", "ORGANIZATION"}:
             continue
         start, end = ent.start_char, ent.end_char
         end = min([s for s, _ in titles if start < s < end] + [end])
         name = text[start:end]
-        head = suffix_pattern().search(name)
         suffix = head_ending(name)
-        if not plausible_org(name) or false_word_pattern().search(name) or is_bare_head(name):
+        if not plausible_org(name) or false_word_pattern().fullmatch(name) or is_bare_head(name):
             continue
-        if suffix and is_generic_at(text, start, end, suffix):
+        if (suffix and is_generic_at(text, start, end, suffix)) or is_generic_in_context(text, start, ""):
             continue
-        if suffix or (len(name) <= MAX_UNMARKED_ORG and head is None):
-            found.append((start, end))
+        found.append((start, end))
     return found
+
+
+def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rule spans with the start the statistical model gives: a rule walking left from a
+    head stops at a character that may stand in a name (华为 in 华为技术有限公司) or runs
+    into the words before it (认购人中国再保险集团); an NER entity sharing the head knows
+    better where the name starts. The rule keeps what it adds on the right (a legal
+    form or a department the entity left out)."""
+    index = sorted(ner_spans)
+    out = []
+    for s, e in rule_spans:
+        overlapping = [(a, b) for a, b in index if a < e and s < b and b <= e]
+        if overlapping:
+            a, _ = max(overlapping, key=lambda n: (n[1], n[1] - n[0]))  # the entity ending last
+            out.append((a, e))
+        else:
+            out.append((s, e))
+    return out
 
 
 def plausible_org(name: str) -> bool:
@@ -267,7 +282,9 @@ def plausible_org(name: str) -> bool:
     return (
         len(name) >= 2
         and bool(re.search(r"[\u4e00-\u9fff]", name))
-        and bool(re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", name))
+        and bool(re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9《》（）()·\- ]+", name))
+        and name.count("《") == name.count("》")
+        and (name.count("（") + name.count("(")) == (name.count("）") + name.count(")"))
         and name[0] not in GENERIC_START
     )
 
@@ -286,10 +303,10 @@ def keep_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 class OrganisationFinder:
-    """Organisations in ``doc.spans["organisations"]``: the rules, plus (with
-    ``use_statistical``) NER ORG entities that end in an organisation head. On the
-    development pages the statistical ones added more wrong names than right ones,
-    so they are off by default."""
+    """Organisations in ``doc.spans["organisations"]``: NER ORG entities (with
+    ``use_statistical``, the default) and the rules, which repair and extend them
+    (a legal form, a department after its parent, a 、-list) and add what the model
+    misses; a rule span that shares its head with an entity takes the entity's start."""
 
     def __init__(self, use_statistical: bool):
         self.use_statistical = use_statistical
@@ -300,10 +317,11 @@ class OrganisationFinder:
         # An appointment notice's organisations start after its verb and names.
         people += [(n.rest[0] - 1, n.rest[0]) for n in doc._.notices or () if n.rest[0] > 0]
         spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
+        if self.use_statistical:
+            ner = statistical_organisations(doc, titles)
+            spans = repaired(spans, ner) + ner
         spans += gazetteer_organisations(doc.text, titles + people)
         spans += listed_organisations(doc.text, titles + people)
-        if self.use_statistical:
-            spans += statistical_organisations(doc, titles)
         spans = keep_longest(spans)
         doc.spans["organisations"] = [s for s in char_spans(doc, spans, "ORG") if s is not None]
         return doc
@@ -311,7 +329,7 @@ class OrganisationFinder:
 
 @Language.factory(
     "extract_organisations",
-    default_config={"use_statistical": False},
+    default_config={"use_statistical": True},
     requires=["doc.spans"],
     assigns=["doc.spans"],
 )

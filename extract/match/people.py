@@ -165,7 +165,7 @@ def names_before_speech(text: str) -> list[tuple[int, int]]:
             if not PUNCT_OR_SPACE.match(before):
                 continue
             span = name_at(text, i)
-            if span and span[1] == m.start():
+            if span and span[1] == m.start() and text[i] not in read_lines("name_preposition_surnames.txt"):
                 found.append(span)
                 break
     return found
@@ -211,6 +211,57 @@ def names_in_lists(text: str, known: set[str]) -> list[tuple[int, int]]:
     return found
 
 
+DOTS = "·•‧・"
+MAX_FOREIGN_PART = 8
+
+
+@lru_cache(maxsize=1)
+def transliteration_pattern() -> re.Pattern:
+    """Two or more parts of transliteration characters joined by a middle dot
+    (安德烈·切韦廖夫), the characters mined from the NER corpora (``tools/mine_transliteration.py``)."""
+    chars = re.escape("".join(sorted(set(read_lines("name_transliteration_chars.txt")))))
+    # a part starts and ends with a mined character; a rarer one may stand between two (切韦廖夫)
+    part = f"[{chars}](?:[{chars}]|[\u4e00-\u9fff](?=[{chars}])){{0,{MAX_FOREIGN_PART - 1}}}"
+    return re.compile(rf"{part}(?:\s?[{DOTS}]\s?{part})+")
+
+
+@lru_cache(maxsize=1)
+def transliteration_chars() -> frozenset[str]:
+    return frozenset(read_lines("name_transliteration_chars.txt"))
+
+
+def is_transliterated(name: str) -> bool:
+    """Whether every character of ``name`` is a transliteration character or a dot
+    (a place glued before it, 丹丹|乌里克, makes the character before it one too)."""
+    return all(c in transliteration_chars() or c in DOTS for c in name)
+
+
+def foreign_names(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Transliterated names written with a middle dot; a title or a describing word
+    glued before the first part (专家安德烈·…) is not part of the name."""
+    title_ends = {e for _, e in titles}
+    found = []
+    for m in transliteration_pattern().finditer(text):
+        start = max([e for e in title_ends if m.start() < e < m.end()] + [m.start()])
+        precursor = [p.end() for p in word_list_pattern("name_precursors.txt").finditer(text, start, m.end())]
+        start = max(precursor + [start])
+        if text[start] not in DOTS and any(c in DOTS for c in text[start:m.end()]):
+            found.append((start, m.end()))
+    return found
+
+
+MIN_FOREIGN_NER = 3
+
+
+def foreign_ner_people(text: str, ner_people: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """NER PERSON entities that are transliterations (克里斯蒂娜): kept when every
+    character is a transliteration character and the name ends where a name can end."""
+    return [(s, e) for s, e in ner_people
+            if (e - s >= MIN_FOREIGN_NER and is_transliterated(text[s:e]) and text[s:e] not in common_words()
+                and boundary_strength(text, e) and not (s > 0 and is_transliterated(text[s - 1])))
+            or (any(c in DOTS for c in text[s + 1:e - 1]) and re.fullmatch(f"[\u4e00-\u9fff{DOTS}]+", text[s:e]))]
+
+
 def all_occurrences(text: str, names: set[str]) -> list[tuple[int, int]]:
     spans = []
     for name in names:
@@ -233,12 +284,13 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     # Statistical PERSON spans count when they have the form of a Chinese name and end
     # where a name can end (华工 in 华工正源… is the start of a company name).
     title_starts = {s for s, _ in titles}
+    ner_people_all = ner_people
     ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e) and text[s:e] not in common_words()
                   and not is_counted(text, s) and (boundary_strength(text, e) or e in title_starts)]
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
-        + list(known)
+        + list(known) + foreign_names(text, titles) + foreign_ner_people(text, ner_people_all)
     )
     names = {text[s:e] for s, e in spans}
     spans += names_in_lists(text, names)
