@@ -22,6 +22,11 @@ from .match.organisations import LOCAL_PLACES, is_bare_head, is_generic_owner, t
 from .match.people import NAME_LIST_SEPARATOR
 
 CHAIN_GAP = re.compile(r"^[、，,兼]$")
+# 、 or 兼 and the name of the next title's organisation or place, no punctuation, no
+# name (党委书记、十三届全国青联主席; 管委会副主任、某区副区长).
+CHAIN_GAP_WITH_OWNER = re.compile(r"^[、兼][\u4e00-\u9fffA-Za-z（）()]{1,20}$")
+CREDIT_GAP = re.compile(r"[\s:：|｜]*")  # between a title or credit and the names after it
+ORDINAL_TERM = re.compile(r"^第?[一二三四五六七八九十百零〇\d]+届")
 COMMITTEE_PREFIX = re.compile(r"^(市委|省委|区委|县委|镇党委|党工委)")
 ALIAS = re.compile(r"^\s*[（(]\s*(以下)?简称\s*[“\"「]?(?P<alias>[^”\"」）)]{2,12})[”\"」]?\s*[）)]")
 NEAR_ORG_GAP = 8  # an organisation this close before a title (no punctuation between) holds it
@@ -66,7 +71,7 @@ class OrgIndex:
 def people_after(text: str, position: int, starts: dict[int, Span]) -> list[Span]:
     """People right after ``position`` (``starts``: people by start offset): one name,
     or a list separated by spaces or 、."""
-    i = position + re.match(r"[\s:：]*", text[position:]).end()
+    i = CREDIT_GAP.match(text, position).end()
     found = []
     while i in starts:
         span = starts[i]
@@ -78,15 +83,21 @@ def people_after(text: str, position: int, starts: dict[int, Span]) -> list[Span
     return found
 
 
-def chain_titles(text: str, titles: list[Span], orgs: OrgIndex) -> list[list[Span]]:
+def people_inside(people: RangeIndex, start: int, end: int) -> bool:
+    return people.overlaps(start, end)
+
+
+def chain_titles(text: str, titles: list[Span], orgs: OrgIndex, people: list[Span] = ()) -> list[list[Span]]:
     """Group titles that share one name: 党委副书记、副董事长朱国辉."""
+    gap_people = RangeIndex((p.start_char, p.end_char, p) for p in people)
     groups: list[list[Span]] = []
     for title in sorted(titles, key=lambda s: s.start_char):
         if groups:
             prev = groups[-1][-1]
             gap = text[prev.end_char:title.start_char]
             inner = orgs.ending_near(text, title.start_char)
-            if gap and (CHAIN_GAP.match(gap) or (inner and CHAIN_GAP.match(text[prev.end_char:inner.start_char]))):
+            if gap and (CHAIN_GAP.match(gap) or (inner and CHAIN_GAP.match(text[prev.end_char:inner.start_char]))
+                        or (CHAIN_GAP_WITH_OWNER.match(gap) and not people_inside(gap_people, prev.end_char, title.start_char))):
                 groups[-1].append(title)
                 continue
         groups.append([title])
@@ -145,10 +156,13 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
         roles.extend(notice_roles(doc, text, notice, orgs, people_starting, new_orgs))
         notice_titles.update(notice.titles)
     titles = [t for t in doc.spans.get("titles", []) if (t.start_char, t.end_char) not in notice_titles]
-    for group in chain_titles(text, titles, orgs):
+    post_name = set(read_lines("post_name_titles.txt"))
+    for group in chain_titles(text, titles, orgs, people):
         named = people_after(text, group[-1].end_char, people_starting)
         if not named:
             # NAME + TITLE (习近平总书记): the text names no organisation.
+            if group[0].text not in post_name:
+                continue
             for person in people_ending.get(group[0].start_char, []):
                 roles.extend(role_span(doc, person, t.text, None, person.start_char, t.end_char) for t in group)
             continue

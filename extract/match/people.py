@@ -21,7 +21,17 @@ from . import NUMERAL, char_spans, word_list_pattern
 HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 PUNCT_OR_SPACE = re.compile(r"[\s，,。！？!?；;：:、“”‘’\"'（）()《》【】·…—\-]")
 SPEECH = re.compile(r"(说|表示|介绍|指出|认为|坦言|强调|告诉|谈到|感慨)")
-CREDIT = re.compile(r"(记者|通讯员|编辑|采写|制作|摄影|摄像|撰文|作者|实习生)\s*[:：]?\s*")
+CREDIT_SEPARATOR = r"\s*[:：|｜]?\s*"
+
+
+@lru_cache(maxsize=1)
+def credit_pattern() -> re.Pattern:
+    """A credit word (``data/name_credit_words.txt``) and its separator; a one-character
+    word (文, 图) only with a separator, since it also starts ordinary words (文化)."""
+    words = read_lines("name_credit_words.txt")
+    longer = "|".join(map(re.escape, sorted((w for w in words if len(w) > 1), key=len, reverse=True)))
+    single = "".join(re.escape(w) for w in words if len(w) == 1)
+    return re.compile(f"(?:{longer}){CREDIT_SEPARATOR}|[{single}](?:\\s*[:：|｜]\\s*|[^\\S\\n]+)")
 # between names of a list: 、 or spaces of any kind (scraped bylines use NBSP), not newlines
 NAME_LIST_SEPARATOR = re.compile(r"(?:[^\S\n]|、)+")
 NOT_GIVEN_NAME = set("的了是在和与及等说总")  # 王总 is an honorific, not a name
@@ -119,11 +129,26 @@ def name_at(text: str, i: int) -> tuple[int, int] | None:
 
 
 def names_after_titles(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A name right after a title (处长郑雪), not a verb of saying (教授强调)."""
     found = []
     for _, end in titles:
-        span = name_at(text, end)
+        span = name_at(text, end) if not SPEECH.match(text, end) else None
         if span:
             found.append(span)
+    return found
+
+
+SIGNATURE_NAME = re.compile(r"[ \u3000\u00a0\t]+([\u4e00-\u9fff·•]{2,16}?)(?:[（(][\u4e00-\u9fff]{1,10}[）)])?[ \u3000\u00a0\t]*(?=\n|$)")
+
+
+def names_in_signatures(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Signature lines of contributed articles: a title, spaces, the name and maybe the
+    writer's country in brackets, alone on the line (…研究院首席专家  某某某（某国）)."""
+    found = []
+    for _, end in titles:
+        m = SIGNATURE_NAME.match(text, end)
+        if m:
+            found.append((m.start(1), m.end(1)))
     return found
 
 
@@ -174,7 +199,7 @@ def names_before_speech(text: str) -> list[tuple[int, int]]:
 def names_in_credits(text: str) -> list[tuple[int, int]]:
     """Space- or 、-separated names after 记者/通讯员/编辑 …, and bracketed credit lines."""
     found = []
-    for m in CREDIT.finditer(text):
+    for m in credit_pattern().finditer(text):
         found.extend(name_list_at(text, m.end()))
     for m in re.finditer(r"[（(]\s*([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})+)\s*[）)]", text):
         found.extend(name_list_at(text, m.start(1)))
@@ -201,12 +226,12 @@ def names_in_lists(text: str, known: set[str]) -> list[tuple[int, int]]:
     """Members of 、-lists of two-to-three-character names that contain a known name
     or end in 分别/等人/同志."""
     found = []
-    for m in re.finditer(r"(?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3}(?=分别|等人|同志|等|、|，|,|。)", text):
+    trailers = "|".join(map(re.escape, read_lines("name_list_trailers.txt")))
+    for m in re.finditer(rf"(?:[\u4e00-\u9fff]{{2,3}}、)+[\u4e00-\u9fff]{{2,3}}(?={trailers}|等|、|，|,|。)", text):
         members = [(m.start() + k.start(), m.start() + k.end()) for k in re.finditer(r"[\u4e00-\u9fff]{2,3}", m.group())]
         if not all(surname_at(text, s) for s, _ in members):
             continue
-        trailer = text[m.end():m.end() + 2]
-        if any(text[s:e] in known for s, e in members) or trailer in {"分别", "等人", "同志"}:
+        if any(text[s:e] in known for s, e in members) or text.startswith(read_lines("name_list_trailers.txt"), m.end()):
             found.extend(members)
     return found
 
@@ -291,6 +316,7 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
         + list(known) + foreign_names(text, titles) + foreign_ner_people(text, ner_people_all)
+        + names_in_signatures(text, titles)
     )
     names = {text[s:e] for s, e in spans}
     spans += names_in_lists(text, names)
