@@ -148,8 +148,21 @@ def names_in_signatures(text: str, titles: list[tuple[int, int]]) -> list[tuple[
     for _, end in titles:
         m = SIGNATURE_NAME.match(text, end)
         if m:
-            found.append((m.start(1), m.end(1)))
+            # a Chinese name ends where name_at says (谢某某摄: 摄 is a credit, not the name)
+            found.append(name_at(text, m.start(1)) or (m.start(1), m.end(1)))
     return found
+
+
+@lru_cache(maxsize=1)
+def place_head_pattern() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(read_lines("name_place_heads.txt"), key=len, reverse=True))))
+
+
+def names_of_places(text: str, names: set[str]) -> set[str]:
+    """The names that the page also writes right before a place or facility head
+    (某某水电站): places named like people."""
+    return {name for name in names
+            if any(place_head_pattern().match(text, m.end()) for m in re.finditer(re.escape(name), text))}
 
 
 def names_after_precursors(text: str) -> list[tuple[int, int]]:
@@ -321,7 +334,12 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     names = {text[s:e] for s, e in spans}
     spans += names_in_lists(text, names)
     names = {text[s:e] for s, e in spans if e - s >= 2}
-    return drop_overlaps(all_occurrences(text, names))
+    names -= names_of_places(text, names - {text[s:e] for s, e in known})
+    # names other rules are sure of (notices) win over overlapping candidates (聘任张三: not 任张三)
+    sure = set(known)
+    spans = [(s, e) for s, e in all_occurrences(text, names)
+             if (s, e) in sure or not any(a < e and s < b for a, b in sure)]
+    return drop_overlaps(spans)
 
 
 Doc.set_extension("notices", default=None, force=True)
