@@ -10,6 +10,7 @@ organisation of its own (甲公司与乙公司). Generic mentions (该公司, �
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache, partial
 
 from spacy.language import Language
@@ -248,6 +249,7 @@ def statistical_organisations(doc: Doc, titles: list[tuple[int, int]]) -> list[t
             continue
         start, end = ent.start_char, ent.end_char
         end = min([s for s, _ in titles if start < s < end] + [end])
+        start, end = trimmed(text, start, end)
         name = text[start:end]
         suffix = head_ending(name)
         if not plausible_org(name) or false_word_pattern().fullmatch(name) or is_bare_head(name):
@@ -256,6 +258,41 @@ def statistical_organisations(doc: Doc, titles: list[tuple[int, int]]) -> list[t
             continue
         found.append((start, end))
     return found
+
+
+ORDINAL_TERM = re.compile(r"第?[一二三四五六七八九十百零〇\d]+届")
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """An entity span without an ordinal term before the name (十三届|全国青联) and
+    without a website or headquarters after it (某某局|官网)."""
+    m = ORDINAL_TERM.match(text, start)
+    if m and m.end() < end - 1:
+        start = m.end()
+    for word in read_lines("org_trailing_words.txt"):
+        if text.endswith(word, start, end) and end - len(word) - start >= 2:
+            end -= len(word)
+            break
+    return start, end
+
+
+def clear_right_boundary(text: str, end: int, title_starts: set[int]) -> bool:
+    """Whether a name may end at ``end`` without a head: punctuation, Latin letters or
+    digits, the end of the text, a title, a word that follows names or never stands
+    inside one. An entity followed by more nouns (某某半导体|设备) was cut inside a phrase."""
+    if end >= len(text) or not re.match(r"[\u4e00-\u9fff]", text[end]) or end in title_starts:
+        return True
+    return (text[end] in stop_chars() or text.startswith(followers(), end)
+            or bool(left_breaks().match(text, end)) or bool(suffix_pattern().match(text, end)))
+
+
+def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int]) -> list[tuple[int, int]]:
+    """Entity spans with an organisation head, and those without one whose name the page
+    ends clearly at least once (中国平安、…) or that name a well-known body."""
+    clear = {text[s:e] for s, e in spans if clear_right_boundary(text, e, title_starts)}
+    known = set(read_lines("org_gazetteer.txt"))
+    return [(s, e) for s, e in spans
+            if head_ending(text[s:e]) or text[s:e] in clear or text[s:e] in known]
 
 
 def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -274,6 +311,29 @@ def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]]
         else:
             out.append((s, e))
     return out
+
+
+@lru_cache(maxsize=1)
+def descriptive_heads() -> tuple[str, ...]:
+    return read_lines("org_generic_suffix_heads.txt")
+
+
+def supported(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Rule spans, less those ending in a head that ends descriptions as often as names
+    (互联网公司, 当地政府) where the model sees no named entity (organisation, place,
+    person) in the words before the head and no quotes mark a name."""
+    text = doc.text
+    entities = [(e.start_char, e.end_char) for e in doc.ents]
+    starts = sorted(entities)
+    kept = []
+    for s, e in spans:
+        head = max((h for h in descriptive_heads() if text.endswith(h, s, e)), key=len, default="")
+        if not head or head != head_ending(text[s:e]) or "“" in text[s:e]:
+            kept.append((s, e))
+            continue
+        if any(a < e - len(head) and s < b for a, b in starts[:bisect_right(starts, (e, e))]):
+            kept.append((s, e))
+    return kept
 
 
 def plausible_org(name: str) -> bool:
@@ -318,8 +378,8 @@ class OrganisationFinder:
         people += [(n.rest[0] - 1, n.rest[0]) for n in doc._.notices or () if n.rest[0] > 0]
         spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
         if self.use_statistical:
-            ner = statistical_organisations(doc, titles)
-            spans = repaired(spans, ner) + ner
+            ner = headless_kept(doc.text, statistical_organisations(doc, titles), {s for s, _ in titles})
+            spans = supported(doc, repaired(spans, ner)) + ner
         spans += gazetteer_organisations(doc.text, titles + people)
         spans += listed_organisations(doc.text, titles + people)
         spans = keep_longest(spans)
