@@ -17,9 +17,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .match import RangeIndex, char_span, char_spans
-from .data import read_lines
+from .data import read_lines, read_tsv
 from .match.organisations import LOCAL_PLACES, is_bare_head, is_generic_owner, trim_left, walk_left
-from .match.people import NAME_LIST_SEPARATOR
+from .match.people import NAME_LIST_SEPARATOR, common_words
 
 CHAIN_GAP = re.compile(r"^[、，,兼]$")
 # 、 or 兼 and the name of the next title's organisation or place, no punctuation, no
@@ -104,7 +104,20 @@ def chain_titles(text: str, titles: list[Span], orgs: OrgIndex, people: list[Spa
     return groups
 
 
-def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs: list[Span]) -> tuple[Span | None, bool]:
+MIN_UNBACKED_OWNER = 3
+
+
+def owner_is_named(doc: Doc, name: str, start: int, end: int) -> bool:
+    """Whether the words before a title with no organisation head name its owner: the
+    model sees an entity there, or a name of three characters or more that is no common
+    word (中碳登党委副书记; not 时政评论员, 机务调度员)."""
+    if any(e.start_char < end and start < e.end_char for e in doc.ents if e.label_ in {"ORG", "LOC", "GPE"}):
+        return True
+    return len(name) >= MIN_UNBACKED_OWNER and name not in common_words()
+
+
+def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs: list[Span],
+                     walls: set[int] = frozenset()) -> tuple[Span | None, bool]:
     """The organisation holding ``title`` and whether it was named (not inherited)."""
     prefix = COMMITTEE_PREFIX.match(title.text)
     if prefix:
@@ -116,11 +129,11 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
     near = orgs.ending_near(text, title.start_char)
     if near is not None:
         return near, True
-    start = trim_left(text, walk_left(text, title.start_char, []), title.start_char)
+    start = trim_left(text, walk_left(text, title.start_char, walls), title.start_char)
     name = text[start:title.start_char]
     if is_bare_head(name):
         return orgs.last_named_before(name, title.start_char), False
-    if not is_generic_owner(name):
+    if not is_generic_owner(name) and owner_is_named(doc, name, start, title.start_char):
         span = char_span(doc, start, title.start_char, "ORG")
         if span is not None:
             new_orgs.append(span)
@@ -157,6 +170,8 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
         notice_titles.update(notice.titles)
     titles = [t for t in doc.spans.get("titles", []) if (t.start_char, t.end_char) not in notice_titles]
     post_name = set(read_lines("post_name_titles.txt"))
+    # the owner of a title never reaches over a name or another title
+    walls = {i for s in people + list(doc.spans.get("titles", [])) for i in range(s.start_char, s.end_char)}
     for group in chain_titles(text, titles, orgs, people):
         named = people_after(text, group[-1].end_char, people_starting)
         if not named:
@@ -168,7 +183,7 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
             continue
         inherited: Span | None = None
         for title in group:
-            org, real = organisation_for(doc, text, title, orgs, new_orgs)
+            org, real = organisation_for(doc, text, title, orgs, new_orgs, walls)
             if org is None:
                 org, real = inherited, False
             elif real:
@@ -302,6 +317,15 @@ def is_subsequence(part: str, whole: str) -> bool:
     return all(c in chars for c in part)
 
 
+def resolve_equivalents(orgs: list[Span]) -> None:
+    """Well-known short forms (党中央 for 中共中央, ``data/org_equivalents.tsv``) name
+    the full form's body."""
+    full = {row[0]: row[1] for row in read_tsv("org_equivalents.tsv")}
+    for org in orgs:
+        if org._.canonical is None and org.text in full:
+            org._.canonical = full[org.text]
+
+
 def resolve_short_forms(orgs: list[Span]) -> None:
     """Point each short form at the longest full name it abbreviates (``_.canonical``).
     A short form and its full name end alike (the head, maybe before a legal form), so
@@ -336,6 +360,7 @@ def roles_component(doc: Doc) -> Doc:
     by_position = {(o.start_char, o.end_char): o for o in aliases}
     merged = [by_position.get((o.start_char, o.end_char), o) for o in orgs]
     merged += [a for a in aliases if (a.start_char, a.end_char) not in known]
+    resolve_equivalents(merged)
     resolve_short_forms(merged)
     doc.spans["organisations"] = sorted(merged, key=lambda s: (s.start_char, s.end_char))
     doc.spans["roles"] = roles

@@ -230,7 +230,8 @@ def find_organisations(
         if (m.end() - 1) in inside_blocked:
             continue  # a head inside a title or a name
         start = walk_left(text, m.start(), walls)
-        breaks = [b.end() for b in left_breaks().finditer(text, start, m.start())]
+        # a break word may straddle the start (其中 when the walk stopped at 其)
+        breaks = [b.end() for b in left_breaks().finditer(text, max(0, start - 2), m.start()) if b.end() > start]
         start = trim_left(text, breaks[-1] if breaks else start, m.end())
         if not is_generic_at(text, start, m.end(), m.group()):
             found.append((start, m.end()))
@@ -295,7 +296,8 @@ def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int
             if head_ending(text[s:e]) or text[s:e] in clear or text[s:e] in known]
 
 
-def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]],
+             place_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
     """Rule spans with the start the statistical model gives: a rule walking left from a
     head stops at a character that may stand in a name (华为 in 华为技术有限公司) or runs
     into the words before it (认购人中国再保险集团); an NER entity sharing the head knows
@@ -307,10 +309,34 @@ def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]]
         overlapping = [(a, b) for a, b in index if a < e and s < b and b <= e]
         if overlapping:
             a, _ = max(overlapping, key=lambda n: (n[1], n[1] - n[0]))  # the entity ending last
-            out.append((a, e))
-        else:
-            out.append((s, e))
+            # Later than the rule's start only when the words cut off are more than one
+            # character or the entity starts with a place: one character is as often
+            # the name's own first one (中|德华建…) as a stray word.
+            if a < s or a - s >= MIN_NAME_BEFORE_SUFFIX or a in place_starts:
+                out.append((a, e))
+                continue
+        out.append((s, e))
     return out
+
+
+PLACE_LABELS = {"LOC", "GPE"}
+
+
+def split_at_joined_entities(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A rule span joined over 和/与 where the model starts an entity right after the
+    joiner (某公司和某省政府) holds two names: keep the one with the head."""
+    text = doc.text
+    entity_starts = {e.start_char for e in doc.ents}
+    out = []
+    for s, e in spans:
+        joints = [i + 1 for i in range(s, e - 1) if text[i] in SOFT_JOINERS and i + 1 in entity_starts]
+        out.append((joints[-1], e) if joints else (s, e))
+    return out
+
+
+def has_place_word(name: str) -> bool:
+    """Whether ``name`` holds a place word (街, 路, 村): a community named by its streets."""
+    return any(h in name for h in read_lines("name_place_heads.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -328,7 +354,9 @@ def supported(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     kept = []
     for s, e in spans:
         head = max((h for h in descriptive_heads() if text.endswith(h, s, e)), key=len, default="")
-        if not head or head != head_ending(text[s:e]) or "“" in text[s:e]:
+        before = text[s:e - len(head)]
+        if not head or head != head_ending(text[s:e]) or "“" in text[s:e] or re.search("[A-Za-z]", before) \
+                or has_place_word(before):
             kept.append((s, e))
             continue
         if any(a < e - len(head) and s < b for a, b in starts[:bisect_right(starts, (e, e))]):
@@ -379,7 +407,8 @@ class OrganisationFinder:
         spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
         if self.use_statistical:
             ner = headless_kept(doc.text, statistical_organisations(doc, titles), {s for s, _ in titles})
-            spans = supported(doc, repaired(spans, ner)) + ner
+            places = {e.start_char for e in doc.ents if e.label_ in PLACE_LABELS}
+            spans = supported(doc, split_at_joined_entities(doc, repaired(spans, ner, places))) + ner
         spans += gazetteer_organisations(doc.text, titles + people)
         spans += listed_organisations(doc.text, titles + people)
         spans = keep_longest(spans)
