@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from functools import lru_cache, partial
 
 from spacy.language import Language
@@ -28,7 +29,7 @@ SOFT_JOINERS = set("和与")
 GENERIC_START = set("该本此这各我贵其全某每两多一")
 MAX_LENGTH = 32
 LOCAL_PLACES = {"省", "市", "区", "县", "镇", "乡", "村"}
-LOCAL_BODIES = {"委", "党委", "党工委", "工委", "纪委", "政府", "人民政府", "工商联", "妇联", "科协", "总工会"}
+NATIONAL = "全国"  # 全国工商联, 全国妇联: national bodies, not "all of" something
 MIN_NAME_BEFORE_SUFFIX = 2
 WORDS_THROUGH_STOPS = {"高等", "中等", "初等"}  # 等 ends a list (A、B等单位) but not in 高等研究院
 
@@ -169,8 +170,10 @@ def is_generic(name: str, suffix: str) -> bool:
             return True  # 科创中心, 先锋团队: a kind of unit, not a name
         if suffix in {"团队", "突击队"} and not (suffix_pattern().search(before) or "“" in name):
             return True  # a team is named by its owner: 江汉大学…团队, “中碳登”碳路者团队
-    if before in LOCAL_PLACES and suffix in LOCAL_BODIES:
+    if before in LOCAL_PLACES and suffix in read_lines("org_local_bodies.txt"):
         return False  # 市委, 区党工委, 市政府: this city's or district's own body
+    if before == NATIONAL:
+        return False
     return (
         len(before) < MIN_NAME_BEFORE_SUFFIX
         or name[0] in GENERIC_START
@@ -267,6 +270,8 @@ ORDINAL_TERM = re.compile(r"第?[一二三四五六七八九十百零〇\d]+届"
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """An entity span without an ordinal term before the name (十三届|全国青联) and
     without a website or headquarters after it (某某局|官网)."""
+    if text[start:end].count("》") > text[start:end].count("《") and start > 0 and text[start - 1] == "《":
+        start -= 1  # 《某某》杂志社: the entity left the opening mark out
     m = ORDINAL_TERM.match(text, start)
     if m and m.end() < end - 1:
         start = m.end()
@@ -291,6 +296,8 @@ def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int
     """Entity spans with an organisation head, and those without one whose name the page
     ends clearly at least once (中国平安、…) or that name a well-known body."""
     clear = {text[s:e] for s, e in spans if clear_right_boundary(text, e, title_starts)}
+    counts = Counter(text[s:e] for s, e in spans)
+    clear |= {name for name, n in counts.items() if n >= 2}  # the model named it twice
     known = set(read_lines("org_gazetteer.txt"))
     return [(s, e) for s, e in spans
             if head_ending(text[s:e]) or text[s:e] in clear or text[s:e] in known]
