@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from ..data import read_lines, read_tsv
 from . import NUMERAL, alternation, char_spans, word_list_pattern
-from .people import followers
+from .people import common_words, followers
 
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·“”()（）]")
 HARD_BOUNDARY = re.compile(r"[\s，,。！？!?；;：:、‘’\"'《》【】…—\d]")
@@ -397,6 +397,70 @@ def keep_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
+LIST_ITEM = r"[\u4e00-\u9fffA-Za-z·\-]{2,16}"
+LIST_NOTE = r"(?:[（(][^（）()\n]{1,12}[）)])?"  # 某某（第46位）
+COORDINATED = re.compile(rf"{LIST_ITEM}{LIST_NOTE}(?:、{LIST_ITEM}{LIST_NOTE})+")
+MIN_ITEM, MAX_ITEM = 2, 10
+
+
+def item_span(text: str, start: int, end: int, first: bool, last: bool) -> tuple[int, int]:
+    """One item of a 、-list, without a note in brackets, the words before the first
+    item (推动|甲公司) and after the last one (乙公司|等企业)."""
+    note = re.search(r"[（(][^（）()]*[）)]$", text[start:end])
+    if note:
+        end = start + note.start()
+    if first:
+        cuts = [m.end() for pattern in (left_breaks(), list_opener_pattern())
+                for m in pattern.finditer(text, start, end) if end - m.end() >= MIN_ITEM]
+        cuts += [i + 1 for i in range(start, end - MIN_ITEM) if text[i] in stop_chars()]
+        start = max(cuts + [start])
+    if last:
+        for i in range(start + MIN_ITEM, end):
+            if text[i] in stop_chars() or text.startswith(followers(), i) or left_breaks().match(text, i):
+                end = i
+                break
+    return start, end
+
+
+def coordinated_organisations(doc: Doc, found: list[tuple[int, int]], people: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Items of a 、-list that holds an organisation name are organisations too, as
+    coordinated words share their kind (甲控股、乙精密、丙集团): short company names
+    without a head are found this way. Items that are people, places, common words or
+    figures are not."""
+    text = doc.text
+    names = {(s, e) for s, e in found}
+    places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS | {"PERSON", "PER"}]
+    blocked = RangeIndexLite(places + list(people) + list(found))
+    added = []
+    for m in COORDINATED.finditer(text):
+        pieces, i = [], m.start()
+        raw = m.group().split("、")
+        for k, piece in enumerate(raw):
+            pieces.append(item_span(text, i, i + len(piece), k == 0, k == len(raw) - 1))
+            i += len(piece) + 1
+        if not any(p in names for p in pieces):
+            continue
+        for s, e in pieces:
+            name = text[s:e]
+            if (s, e) in names or not MIN_ITEM <= e - s <= MAX_ITEM or name in common_words() \
+                    or re.search(r"\d", name) or blocked.overlaps(s, e) or name[0] in GENERIC_START:
+                continue
+            added.append((s, e))
+    return added
+
+
+class RangeIndexLite:
+    """Overlap tests against a few ranges (entities and names of one page)."""
+
+    def __init__(self, ranges: list[tuple[int, int]]):
+        self.ranges = sorted(ranges)
+        self.starts = [s for s, _ in self.ranges]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, end)
+        return any(s < end and start < e for s, e in self.ranges[max(0, i - 50):i])
+
+
 class OrganisationFinder:
     """Organisations in ``doc.spans["organisations"]``: NER ORG entities (with
     ``use_statistical``, the default) and the rules, which repair and extend them
@@ -419,6 +483,7 @@ class OrganisationFinder:
         spans += gazetteer_organisations(doc.text, titles + people)
         spans += listed_organisations(doc.text, titles + people)
         spans = keep_longest(spans)
+        spans = keep_longest(spans + coordinated_organisations(doc, spans, people))
         doc.spans["organisations"] = [s for s in char_spans(doc, spans, "ORG") if s is not None]
         return doc
 
