@@ -130,6 +130,9 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
     if near is not None:
         return near, True
     start = trim_left(text, walk_left(text, title.start_char, walls), title.start_char)
+    ordinal = ORDINAL_TERM.match(text, start)
+    if ordinal and ordinal.end() < title.start_char - 1:
+        start = ordinal.end()  # 十三届|全国青联主席: the term is not the body's name
     name = text[start:title.start_char]
     if is_bare_head(name):
         return orgs.last_named_before(name, title.start_char), False

@@ -157,10 +157,16 @@ def generic_heads() -> dict[str, int]:
     return {row[0]: int(row[1]) for row in read_tsv("org_generic_heads.tsv")}
 
 
+def generic_start(name: str) -> bool:
+    """Whether ``name`` starts with a determiner or a quantity (该, 各, 全市), not with
+    全国 (全国青联, 全国工商联: national bodies)."""
+    return name[:1] in GENERIC_START and not name.startswith(NATIONAL)
+
+
 def is_generic_owner(name: str) -> bool:
     """Whether the words before a title (中碳登 in 中碳登党委副书记) are too generic to
     name the organisation holding it."""
-    return len(name) < MIN_NAME_BEFORE_SUFFIX or name[0] in GENERIC_START or name.count("“") != name.count("”")
+    return len(name) < MIN_NAME_BEFORE_SUFFIX or generic_start(name) or name.count("“") != name.count("”")
 
 
 def is_generic(name: str, suffix: str) -> bool:
@@ -176,7 +182,7 @@ def is_generic(name: str, suffix: str) -> bool:
         return False
     return (
         len(before) < MIN_NAME_BEFORE_SUFFIX
-        or name[0] in GENERIC_START
+        or generic_start(name)
         or name.count("“") != name.count("”")
     )
 
@@ -380,7 +386,7 @@ def plausible_org(name: str) -> bool:
         and bool(re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9《》（）()·\- ]+", name))
         and name.count("《") == name.count("》")
         and (name.count("（") + name.count("(")) == (name.count("）") + name.count(")"))
-        and name[0] not in GENERIC_START
+        and not generic_start(name)
     )
 
 
