@@ -352,10 +352,32 @@ def endings(name: str) -> set[str]:
     return {stem[-2:] for stem in stems if stem}
 
 
+def not_organisations(doc: Doc, text: str) -> list[Span]:
+    """The people of ``doc`` less names that the page uses for an organisation: the name
+    of one (国务院), the start of one (比亚迪 of 比亚迪股份有限公司), or a name inside
+    an organisation entity of the model."""
+    orgs = list(doc.spans.get("organisations", []))
+    org_names = {o.text for o in orgs}
+    entities = RangeIndex((e.start_char, e.end_char, e) for e in doc.ents if e.label_ in {"ORG", "ORGANIZATION"})
+    starts = {}
+    for o in orgs:
+        starts.setdefault(o.text[:2], []).append(o.text)
+    out = []
+    for person in doc.spans.get("people", []):
+        name = person.text
+        if name in org_names or any(full.startswith(name) and full != name for full in starts.get(name[:2], ())):
+            continue
+        if any(s < person.start_char or person.end_char < e for s, e, _ in entities.holding(person.start_char, person.end_char)):
+            continue
+        out.append(person)
+    return out
+
+
 @Language.component("extract_roles", requires=["doc.spans"], assigns=["doc.spans"])
 def roles_component(doc: Doc) -> Doc:
     """Roles in ``doc.spans["roles"]`` (``_.person``, ``_.title``, ``_.organisation``)."""
     text = doc.text
+    doc.spans["people"] = not_organisations(doc, text)
     roles, new_orgs = link_roles(doc, text)
     orgs = list(doc.spans.get("organisations", [])) + new_orgs
     aliases = resolve_aliases(doc, text, orgs)
