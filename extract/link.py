@@ -116,6 +116,27 @@ def owner_is_named(doc: Doc, name: str, start: int, end: int) -> bool:
     return len(name) >= MIN_UNBACKED_OWNER and name not in common_words()
 
 
+APPOSITION_OPEN = set("，,（(")
+APPOSITION_CLOSE = set("。，,；;）)\n")
+
+
+def appositive_person(text: str, group: list[Span], orgs: OrgIndex, people_ending: dict[int, list[Span]],
+                      walls: set[int]) -> Span | None:
+    """The person a title group stands in apposition to, written after the name:
+    张三，某某集团副总经理。 / 张三（某某大学教授）: a name, a comma or an opening
+    bracket, the title's owner and the titles, then a clause end."""
+    end = group[-1].end_char
+    if end < len(text) and text[end] not in APPOSITION_CLOSE:
+        return None
+    first = group[0].start_char
+    near = orgs.ending_near(text, first)
+    owner = near.start_char if near is not None else trim_left(text, walk_left(text, first, walls), first)
+    if owner == 0 or text[owner - 1] not in APPOSITION_OPEN:
+        return None
+    people = people_ending.get(owner - 1, [])
+    return people[0] if people else None
+
+
 def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs: list[Span],
                      walls: set[int] = frozenset()) -> tuple[Span | None, bool]:
     """The organisation holding ``title`` and whether it was named (not inherited)."""
@@ -178,12 +199,14 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
     for group in chain_titles(text, titles, orgs, people):
         named = people_after(text, group[-1].end_char, people_starting)
         if not named:
-            # NAME + TITLE (习近平总书记): the text names no organisation.
-            if group[0].text not in post_name:
+            appositive = appositive_person(text, group, orgs, people_ending, walls)
+            if appositive is None:
+                # NAME + TITLE (习近平总书记): the text names no organisation.
+                if group[0].text in post_name:
+                    for person in people_ending.get(group[0].start_char, []):
+                        roles.extend(role_span(doc, person, t.text, None, person.start_char, t.end_char) for t in group)
                 continue
-            for person in people_ending.get(group[0].start_char, []):
-                roles.extend(role_span(doc, person, t.text, None, person.start_char, t.end_char) for t in group)
-            continue
+            named = [appositive]
         inherited: Span | None = None
         for title in group:
             org, real = organisation_for(doc, text, title, orgs, new_orgs, walls)
@@ -193,7 +216,8 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
                 inherited = org
             # The evidence starts at the organisation only when it is named right there.
             start = org.start_char if org is not None and real else title.start_char
-            roles.extend(role_span(doc, person, title.text, org, start, person.end_char) for person in named)
+            roles.extend(role_span(doc, person, title.text, org, min(start, person.start_char),
+                                   max(person.end_char, title.end_char)) for person in named)
     return one_per_pair(text, [r for r in roles if r is not None]), new_orgs
 
 

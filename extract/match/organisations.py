@@ -482,7 +482,8 @@ class OrganisationFinder:
         # An appointment notice's organisations start after its verb and names.
         people += [(n.rest[0] - 1, n.rest[0]) for n in doc._.notices or () if n.rest[0] > 0]
         spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
-        if self.use_statistical:
+        # Without a statistical NER in the pipeline the rules work alone.
+        if self.use_statistical and doc.has_annotation("ENT_IOB"):
             ner = headless_kept(doc.text, statistical_organisations(doc, titles), {s for s, _ in titles})
             places = {e.start_char for e in doc.ents if e.label_ in PLACE_LABELS}
             spans = supported(doc, split_at_joined_entities(doc, repaired(spans, ner, places))) + ner

@@ -138,6 +138,33 @@ def names_after_titles(text: str, titles: list[tuple[int, int]]) -> list[tuple[i
     return found
 
 
+APPOSITION_OPEN = "，,（("
+APPOSITION_CLOSE = "。，,；;）)\n"
+MAX_APPOSITION = 24  # characters of owner name between the comma and the title
+
+
+def names_before_appositions(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A name followed by its title in apposition: 张三，某某集团副总经理，… or
+    张三（某某大学教授）: the name stands right before the comma or bracket, after
+    punctuation or at the start of the text."""
+    found = []
+    for s, e in titles:
+        if e < len(text) and text[e] not in APPOSITION_CLOSE:
+            continue
+        window = text[max(0, s - MAX_APPOSITION):s]
+        k = max(window.rfind(c) for c in APPOSITION_OPEN)
+        if k < 0 or PUNCT_OR_SPACE.search(window[k + 1:]):
+            continue
+        opening = s - len(window) + k
+        for length in (3, 2):
+            i = opening - length
+            if i >= 0 and (i == 0 or PUNCT_OR_SPACE.match(text[i - 1])) and is_name(text, i, opening) \
+                    and text[i:opening] not in common_words():
+                found.append((i, opening))
+                break
+    return found
+
+
 SIGNATURE_NAME = re.compile(r"[ \u3000\u00a0\t]+([\u4e00-\u9fff·•]{2,16}?)(?:[（(][\u4e00-\u9fff]{1,10}[）)])?[ \u3000\u00a0\t]*(?=\n|$)")
 
 
@@ -329,7 +356,7 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
         + list(known) + foreign_names(text, titles) + foreign_ner_people(text, ner_people_all)
-        + names_in_signatures(text, titles)
+        + names_in_signatures(text, titles) + names_before_appositions(text, titles)
     )
     names = {text[s:e] for s, e in spans}
     spans += names_in_lists(text, names)
