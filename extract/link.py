@@ -213,8 +213,11 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
             if org is None:
                 org, real = inherited, False
             elif real:
+                # 创始人兼首席执行官: the second title's organisation is the first one's
+                real = inherited is None or (org.start_char, org.end_char) != (inherited.start_char, inherited.end_char)
                 inherited = org
-            # The evidence starts at the organisation only when it is named right there.
+            # The evidence starts at the organisation only when it is named right there
+            # (spaCy keeps span values by offsets: each title needs evidence of its own).
             start = org.start_char if org is not None and real else title.start_char
             roles.extend(role_span(doc, person, title.text, org, min(start, person.start_char),
                                    max(person.end_char, title.end_char)) for person in named)

@@ -133,7 +133,11 @@ def walk_left(text: str, end: int, blocked: list[tuple[int, int]] | set[int]) ->
 
 
 def trim_left(text: str, start: int, end: int) -> int:
-    """Skip leading follower words (作为, 在) and unbalanced quotes/brackets."""
+    """Skip leading follower words (作为, 在), a reporting word that opens the clause
+    (据), and unbalanced quotes/brackets."""
+    if end - start > 3 and text[start] in read_lines("org_leading_words.txt") \
+            and (start == 0 or HARD_BOUNDARY.match(text[start - 1])):
+        start += 1
     changed = True
     while changed and start < end:
         changed = False

@@ -310,8 +310,12 @@ def foreign_names(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, i
         start = max([e for e in title_ends if m.start() < e < m.end()] + [m.start()])
         precursor = [p.end() for p in word_list_pattern("name_precursors.txt").finditer(text, start, m.end())]
         start = max(precursor + [start])
-        if text[start] not in DOTS and any(c in DOTS for c in text[start:m.end()]):
-            found.append((start, m.end()))
+        end = m.end()
+        last_dot = max(text.rfind(d, start, end) for d in DOTS)
+        # the last part ends before a word that follows names (…索科洛夫|参加)
+        end = next((i for i in range(last_dot + 2, end) if text.startswith(followers(), i)), end)
+        if text[start] not in DOTS and any(c in DOTS for c in text[start:end]):
+            found.append((start, end))
     return found
 
 
