@@ -126,7 +126,7 @@ def walk_left(text: str, end: int, blocked: list[tuple[int, int]] | set[int]) ->
             if head_ending(text, i - 1) or i - 1 <= limit:
                 break
         elif (c in stop_chars() and text[i - 2:i] not in WORDS_THROUGH_STOPS) or not NAME_CHAR.match(c) \
-                or (c == "有" and text[i:i + 1] != "限"):
+                or (c == "有" and text[i:i + 1] != "限" and not (i - 1 == 0 or HARD_BOUNDARY.match(text[i - 2]))):
             break
         i -= 1
     return i
@@ -163,7 +163,7 @@ def generic_heads() -> dict[str, int]:
 
 def generic_start(name: str) -> bool:
     """Whether ``name`` starts with a determiner or a quantity (该, 各, 全市), not with
-    全国 (全国青联, 全国工商联: national bodies)."""
+    全国 (全国青联, 全国工商联: national bodies; 全国首个…基地 is a count, see COUNTED_KIND)."""
     return name[:1] in GENERIC_START and not name.startswith(NATIONAL)
 
 
@@ -182,13 +182,26 @@ def is_generic(name: str, suffix: str) -> bool:
             return True  # a team is named by its owner: 江汉大学…团队, “中碳登”碳路者团队
     if before in LOCAL_PLACES and suffix in read_lines("org_local_bodies.txt"):
         return False  # 市委, 区党工委, 市政府: this city's or district's own body
-    if before == NATIONAL:
-        return False
     return (
         len(before) < MIN_NAME_BEFORE_SUFFIX
         or generic_start(name)
-        or name.count("“") != name.count("”")
+        or not balanced_quotes(name)
+        or bool(COUNTED_KIND.search(before))
     )
+
+
+# A count or a plurality inside the words before a head: 两国政府, 三大银行, 全国首个基地.
+COUNTED_KIND = re.compile(rf"[两双多各]国$|{NUMERAL}+大|首个|[第首]{NUMERAL}*[个家所座]")
+
+
+def balanced_quotes(name: str) -> bool:
+    """Quotes that open before they close, as many of each (not ”仿真“)."""
+    depth = 0
+    for c in name:
+        depth += (c == "“") - (c == "”")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 DETERMINERS = set("该此这各每")
@@ -313,6 +326,9 @@ def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int
             if head_ending(text[s:e]) or text[s:e] in clear or text[s:e] in known]
 
 
+MIN_WORDS_CUT = 3  # characters the entity may cut off a rule span's start without a place to prove it
+
+
 def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]],
              place_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
     """Rule spans with the start the statistical model gives: a rule walking left from a
@@ -326,10 +342,10 @@ def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]]
         overlapping = [(a, b) for a, b in index if a < e and s < b and b <= e]
         if overlapping:
             a, _ = max(overlapping, key=lambda n: (n[1], n[1] - n[0]))  # the entity ending last
-            # Later than the rule's start only when the words cut off are more than one
-            # character or the entity starts with a place: one character is as often
-            # the name's own first one (中|德华建…) as a stray word.
-            if a < s or a - s >= MIN_NAME_BEFORE_SUFFIX or a in place_starts:
+            # Later than the rule's start only when the words cut off are three characters
+            # or more or the entity starts with a place: one or two are as often the
+            # name's own first ones (中|德华建…, 矿冶|科技…) as stray words.
+            if a < s or a - s >= MIN_WORDS_CUT or a in place_starts:
                 out.append((a, e))
                 continue
         out.append((s, e))
@@ -391,6 +407,7 @@ def plausible_org(name: str) -> bool:
         and name.count("《") == name.count("》")
         and (name.count("（") + name.count("(")) == (name.count("）") + name.count(")"))
         and not generic_start(name)
+        and not COUNTED_KIND.search(name)
     )
 
 
