@@ -369,8 +369,27 @@ def resolve_short_forms(orgs: list[Span]) -> None:
     for org in orgs:
         name = org._.canonical or org.text
         full = next((n for n in by_ending.get(name[-2:], ()) if is_short_form(name, n)), None)
+        if full is None and name[-1:] in contracted_heads():  # few names end so: no pass per name
+            full = next((n for n in names if is_contraction(name, n)), None)
         if full is not None:
             org._.canonical = full
+
+
+def is_contraction(short: str, full: str) -> bool:
+    """``short`` contracts ``full``'s head to one character and keeps some of the
+    characters before it in order (全国学联 for 中华全国学生联合会; ``data/org_contractions.tsv``)."""
+    if len(short) < MIN_SHORT_FORM or len(short) >= len(full) or not full.endswith(contracted_heads().get(short[-1], ())):
+        return False
+    head = next(h for h in contracted_heads()[short[-1]] if full.endswith(h))
+    return short[0] in full[:-len(head)] and is_subsequence(short[:-1], full[:-len(head)])
+
+
+@lru_cache(maxsize=1)
+def contracted_heads() -> dict[str, tuple[str, ...]]:
+    heads: dict[str, tuple[str, ...]] = {}
+    for short, full in read_tsv("org_contractions.tsv"):
+        heads[short] = heads.get(short, ()) + (full,)
+    return heads
 
 
 def endings(name: str) -> set[str]:
