@@ -327,7 +327,7 @@ def tails(full: str) -> tuple[str, ...]:
 
 
 def is_abbreviation(short: str, full: str) -> bool:
-    """The same first two characters, the same two-character head ending ``full`` (or
+    """The same first characters, the same two-character head ending ``full`` (or
     followed only by a legal form), and the rest of ``short`` in order inside ``full``:
     中德华建集团 for 中德华建工程技术集团有限公司, 省工信厅装备工业处 for
     省工业和信息化厅装备工业处, but not for 省工业和信息化厅装备工业处党支部."""
@@ -335,7 +335,8 @@ def is_abbreviation(short: str, full: str) -> bool:
     at = full.rfind(head)
     rest = full[at + len(head):]
     return (
-        short[:2] == full[:2]
+        # the same first character, the second among the next two of ``full``: 中再集团 for 中国再保险集团
+        short[0] == full[0] and short[1] in full[1:3]
         and at >= 2
         and (rest == "" or rest in read_lines("org_legal_forms.txt"))
         and is_subsequence(stem, full[:at])

@@ -408,6 +408,7 @@ def plausible_org(name: str) -> bool:
         and (name.count("（") + name.count("(")) == (name.count("）") + name.count(")"))
         and not generic_start(name)
         and not COUNTED_KIND.search(name)
+        and not any(word in name for word in read_lines("org_generic_inner.txt"))
     )
 
 
