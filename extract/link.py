@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span
 from .match import RangeIndex, char_span, char_spans
 from .data import read_lines, read_tsv
 from .match.organisations import LOCAL_PLACES, is_bare_head, is_generic_owner, trim_left, walk_left
+from .match.notices import find_notices
 from .match.people import NAME_LIST_SEPARATOR, common_words
 
 CHAIN_GAP = re.compile(r"^[、，,兼]$")
@@ -189,7 +190,11 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
     for person in people:
         people_ending.setdefault(person.end_char, []).append(person)
     notice_titles = set()
-    for notice in doc._.notices or ():
+    # again, now that the people are known: a clause without a name takes the person
+    # named last before it in the paragraph (…现任某大学教授。兼任某学会理事)
+    notices = find_notices(text, [(t.start_char, t.end_char) for t in doc.spans.get("titles", [])],
+                           [(p.start_char, p.end_char) for p in people])
+    for notice in notices:
         roles.extend(notice_roles(doc, text, notice, orgs, people_starting, new_orgs))
         notice_titles.update(notice.titles)
     titles = [t for t in doc.spans.get("titles", []) if (t.start_char, t.end_char) not in notice_titles]

@@ -126,24 +126,52 @@ def verb_first(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], 
     return None
 
 
-def find_notices(text: str, titles: list[tuple[int, int]]) -> list[Notice]:
-    """The notice clauses of ``text`` (``titles``: job-title spans)."""
+# A date or a time word opening a clause before its verb (2017年当选…, 随后兼任…).
+LEADING_TIME = re.compile(r"(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?|此前|目前|随后|同年|次年|后)")
+
+
+CLAUSE_OPENERS = re.compile(r"[\s，,。；;：:！？!?、“”（）()]")
+
+
+def last_person_before(text: str, people: list[tuple[int, int]], position: int, line_start: int) -> tuple[tuple[int, int], ...]:
+    """The person named last before ``position`` in its paragraph as the subject of a
+    clause (right after punctuation or at the paragraph's start), if any: 某某讲座教授
+    names a chair, not the one who holds it."""
+    before = [p for p in people if line_start <= p[0] and p[1] <= position
+              and (p[0] == line_start or CLAUSE_OPENERS.match(text, p[0] - 1))]
+    return (max(before),) if before else ()
+
+
+def find_notices(text: str, titles: list[tuple[int, int]], people: list[tuple[int, int]] | None = None) -> list[Notice]:
+    """The notice clauses of ``text`` (``titles``: job-title spans). With ``people``
+    (person spans), a clause without a name in a sentence without a subject takes the
+    person named last before it in the paragraph."""
     title_starts = sorted(titles)
+    title_ends = {e for _, e in titles}
     notices = []
     for sentence in SENTENCE.finditer(text):
         subject: tuple[tuple[int, int], ...] = ()
+        continues = False  # whether the previous clause was a notice
+        line_start = text.rfind("\n", 0, sentence.start()) + 1
         for clause in CLAUSE.finditer(text, sentence.start(), sentence.end()):
             start = clause.start() + len(clause.group()) - len(clause.group().lstrip())
             end = clause.end()
-            act = names_first(text, start, end) or verb_first(text, start, end)
+            time = LEADING_TIME.match(text, start)
+            act = names_first(text, time.end() if time else start, end) or verb_first(text, start, end)
+            if act is None and continues and end in title_ends:
+                act = ([], start)  # …，某学会常务理事，…: organisation and title only
             if act is None:
+                continues = False
                 continue
             names, rest_start = act
-            people = tuple(names) or subject
+            persons = tuple(names) or subject
+            if not persons and people:
+                persons = last_person_before(text, people, start, line_start)
             rest = (rest_start, rest_end(text, rest_start, end))
             inside = tuple((s, e) for s, e in title_starts if rest[0] <= s and e <= rest[1])
-            if not people or not inside:
+            if not persons or not inside:
+                continues = False
                 continue
-            subject = people
-            notices.append(Notice(people, inside, rest))
+            subject, continues = persons, True
+            notices.append(Notice(persons, inside, rest))
     return notices

@@ -471,7 +471,8 @@ def coordinated_organisations(doc: Doc, found: list[tuple[int, int]], people: li
         for s, e in pieces:
             name = text[s:e]
             if (s, e) in names or not MIN_ITEM <= e - s <= MAX_ITEM or name in common_words() \
-                    or re.search(r"\d", name) or blocked.overlaps(s, e) or name[0] in GENERIC_START:
+                    or re.search(r"\d", name) or blocked.overlaps(s, e) or not plausible_org(name) \
+                    or false_word_pattern().search(name):
                 continue
             added.append((s, e))
     return added
