@@ -347,6 +347,21 @@ def drop_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
+def ner_names_with_context(text: str, spans: list[tuple[int, int]], titles: list[tuple[int, int]]) -> set[str]:
+    """The NER PERSON names with a context that supports them at least once: a clear end
+    (a word that follows names, punctuation), a title right before or after (村支书某某,
+    某某书记), a word describing a person before (党员某某), or a second mention by the
+    model. Without any, the model may have cut a name out of a company's (华工|正源)."""
+    title_starts, title_ends = {s for s, _ in titles}, {e for _, e in titles}
+    precursor_ends = {m.end() for m in word_list_pattern("name_precursors.txt").finditer(text)}
+    counts: dict[str, int] = {}
+    for s, e in spans:
+        counts[text[s:e]] = counts.get(text[s:e], 0) + 1
+    return {text[s:e] for s, e in spans
+            if boundary_strength(text, e) or e in title_starts or s in title_ends or s in precursor_ends
+            or counts[text[s:e]] >= 2}
+
+
 def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple[int, int]],
                 known: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Person spans; ``known``: names other rules are sure of (appointment notices)."""
@@ -355,7 +370,8 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     title_starts = {s for s, _ in titles}
     ner_people_all = ner_people
     ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e) and text[s:e] not in common_words()
-                  and not is_counted(text, s) and (boundary_strength(text, e) or e in title_starts)]
+                  and not is_counted(text, s)]
+    ner_people = [(s, e) for s, e in ner_people if text[s:e] in ner_names_with_context(text, ner_people, titles)]
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
