@@ -20,7 +20,7 @@ from .match import RangeIndex, char_span, char_spans
 from .data import read_lines, read_tsv
 from .match.organisations import LOCAL_PLACES, is_bare_head, is_generic_owner, trim_left, walk_left
 from .match.notices import find_notices
-from .match.people import NAME_LIST_SEPARATOR, common_words
+from .match.people import HOLDING_VERB, NAME_LIST_SEPARATOR, common_words
 
 CHAIN_GAP = re.compile(r"^[、，,兼]$")
 # 、 or 兼 and the name of the next title's organisation or place, no punctuation, no
@@ -117,6 +117,18 @@ def owner_is_named(doc: Doc, name: str, start: int, end: int) -> bool:
     return len(name) >= MIN_UNBACKED_OWNER and name not in common_words()
 
 
+def holder_after(text: str, group: list[Span], orgs: OrgIndex, people_starting: dict[int, Span]) -> tuple[Span, Span | None] | None:
+    """``(在)某局担任科长的某某``: the person after 的 holds the titles, at the
+    organisation written before the verb (or none)."""
+    end = group[-1].end_char
+    if not text.startswith("的", end) or end + 1 not in people_starting:
+        return None
+    verb = HOLDING_VERB.search(text, max(0, group[0].start_char - 2), group[0].start_char)
+    if verb is None:
+        return None
+    return people_starting[end + 1], orgs.ending_near(text, verb.start())
+
+
 APPOSITION_OPEN = set("，,（(")
 APPOSITION_CLOSE = set("。，,；;）)\n")
 
@@ -204,6 +216,12 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
     for group in chain_titles(text, titles, orgs, people):
         named = people_after(text, group[-1].end_char, people_starting)
         if not named:
+            held = holder_after(text, group, orgs, people_starting)
+            if held is not None:
+                # 在某局担任科长的某某: the title is held at the organisation before the verb
+                person, org = held
+                roles.extend(role_span(doc, person, t.text, org, (org or t).start_char, person.end_char) for t in group)
+                continue
             appositive = appositive_person(text, group, orgs, people_ending, walls)
             if appositive is None:
                 # NAME + TITLE (习近平总书记): the text names no organisation.

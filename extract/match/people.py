@@ -131,11 +131,16 @@ def name_at(text: str, i: int) -> tuple[int, int] | None:
 def names_after_titles(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A name right after a title (处长郑雪), not a verb of saying (教授强调)."""
     found = []
-    for _, end in titles:
+    for start, end in titles:
         span = name_at(text, end) if not SPEECH.match(text, end) else None
+        if span is None and text.startswith("的", end) and HOLDING_VERB.search(text, max(0, start - 2), start):
+            span = name_at(text, end + 1)  # 担任科长的某某
         if span:
             found.append(span)
     return found
+
+
+HOLDING_VERB = re.compile(r"(?:担任|出任|任职|任)$")
 
 
 APPOSITION_OPEN = "，,（("
