@@ -294,3 +294,62 @@ def test_evidence_chains_across_documents():
         result("c", ["李娜"], [("李娜", "所长", "南湖研究院")]),
     ])
     assert len({labels[(d, "李娜")] for d in "abc"}) == 1
+
+
+# --- later patterns ------------------------------------------------------------------
+
+def test_a_title_held_by_the_person_after_de(rules_nlp):
+    result = run(rules_nlp, "在东川市农业农村局担任科长的韩冬梅，主动报了名。")
+    assert ("韩冬梅", "科长", "东川市农业农村局") in roles(result)
+
+
+def test_clauses_without_a_name_take_the_paragraphs_subject(rules_nlp):
+    text = ("林晓岚说，基础研究要坚持。她毕业于北岭大学，"
+            "现任北岭大学高等研究院讲座教授。兼任南湖数学学会常务理事，东川物理学会副理事长。")
+    found = roles(run(rules_nlp, text))
+    assert {("林晓岚", "讲座教授", "北岭大学高等研究院"), ("林晓岚", "常务理事", "南湖数学学会"),
+            ("林晓岚", "副理事长", "东川物理学会")} <= found
+    assert "现任北岭大学高等研究院" not in orgs(run(rules_nlp, text))
+
+
+def test_a_chair_named_after_a_person_does_not_become_the_subject():
+    from extract.match.notices import find_notices
+    from extract.match.titles import find_titles
+
+    text = "林晓岚生于江南，现任北岭大学周立人讲座教授。兼任南湖数学学会理事。"
+    people = [(0, 3), (text.index("周立人"), text.index("周立人") + 3)]
+    notices = find_notices(text, find_titles(text), people)
+    assert notices and all([text[s:e] for s, e in n.people] == ["林晓岚"] for n in notices)
+
+
+def test_governing_bodies_are_organisations_and_not_titles(rules_nlp):
+    result = run(rules_nlp, "南湖论坛理事会轮值主席蒋一鸣今天在会上发言。")
+    assert "南湖论坛理事会" in orgs(result)
+    assert ("蒋一鸣", "轮值主席", "南湖论坛理事会") in roles(result)
+
+
+def test_counts_and_references_before_a_head_are_not_names(rules_nlp):
+    text = "两国政府签署协议。三大银行表示支持。全国首个数据标注基地落成。有关部门介绍了情况。"
+    assert orgs(run(rules_nlp, text)) == set()
+
+
+def test_a_contracted_head_joins_the_full_name():
+    from extract.link import is_contraction, is_short_form
+
+    assert is_contraction("全国学联", "中华全国学生联合会")
+    assert not is_contraction("全国学联", "中华全国青年联合会")
+    assert is_contraction("东川科协", "东川市科学技术协会")
+    # an abbreviation keeps the first character and the second among the next two
+    assert is_short_form("中再集团", "中国再保险集团")
+    assert not is_short_form("南湖集团", "中国再保险集团")
+
+
+def test_ner_people_need_a_supporting_context_once():
+    from extract.match.people import find_people
+
+    # 党员 before the name supports the model's name although nothing marks its end
+    text = "党员魏立涛自发巡田。"
+    assert find_people(text, [], [(2, 5)]) == [(2, 5)]
+    # no context at all: the model may have cut a name out of a longer word
+    text = "华立正源科技推出新品。"
+    assert find_people(text, [], [(0, 2)]) == []
