@@ -227,7 +227,10 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
                 # NAME + TITLE (习近平总书记): the text names no organisation.
                 if group[0].text in post_name:
                     for person in people_ending.get(group[0].start_char, []):
-                        roles.extend(role_span(doc, person, t.text, None, person.start_char, t.end_char) for t in group)
+                        # 某某律师事务所王某律师: the organisation written right before the name
+                        org = next((o for o in orgs.by_end.get(person.start_char, [])), None)
+                        roles.extend(role_span(doc, person, t.text, org, (org or person).start_char, t.end_char)
+                                     for t in group)
                 continue
             named = [appositive]
         inherited: Span | None = None
@@ -363,7 +366,21 @@ def is_abbreviation(short: str, full: str) -> bool:
         and at >= 2
         and (rest == "" or rest in read_lines("org_legal_forms.txt"))
         and is_subsequence(stem, full[:at])
+        and not skips_a_place(stem, full[:at])
     )
+
+
+def skips_a_place(part: str, whole: str) -> bool:
+    """Whether matching ``part`` in order inside ``whole`` leaves out a level of
+    government (哈尔滨市税务局 is not 哈尔滨市香坊区税务局: 香坊区 is left out)."""
+    chars = iter(enumerate(whole))
+    used = set()
+    for c in part:
+        for i, w in chars:
+            if w == c:
+                used.add(i)
+                break
+    return any(w in LOCAL_PLACES and i not in used for i, w in enumerate(whole))
 
 
 def is_subsequence(part: str, whole: str) -> bool:

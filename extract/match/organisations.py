@@ -187,6 +187,7 @@ def is_generic(name: str, suffix: str) -> bool:
         or generic_start(name)
         or not balanced_quotes(name)
         or bool(COUNTED_KIND.search(before))
+        or any(word in before for word in read_lines("org_generic_inner.txt"))
     )
 
 
