@@ -353,3 +353,11 @@ def test_ner_people_need_a_supporting_context_once():
     # no context at all: the model may have cut a name out of a longer word
     text = "华立正源科技推出新品。"
     assert find_people(text, [], [(0, 2)]) == []
+
+
+def test_an_entity_ends_at_a_head_one_word_before_its_end():
+    from extract.match.organisations import end_at_inner_head
+
+    text = "他获北岭大学数学博士学位。"
+    assert text[2:end_at_inner_head(text, 2, 8)] == "北岭大学"
+    assert end_at_inner_head(text, 2, 6) == 6  # a head at the end stays

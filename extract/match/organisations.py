@@ -278,6 +278,7 @@ def statistical_organisations(doc: Doc, titles: list[tuple[int, int]]) -> list[t
         start, end = ent.start_char, ent.end_char
         end = min([s for s, _ in titles if start < s < end] + [end])
         start, end = trimmed(text, start, end)
+        end = end_at_inner_head(text, start, end)
         name = text[start:end]
         suffix = head_ending(name)
         if not plausible_org(name) or false_word_pattern().fullmatch(name) or is_bare_head(name):
@@ -304,6 +305,19 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
             end -= len(word)
             break
     return start, end
+
+
+MAX_TAIL_AFTER_HEAD = 2
+
+
+def end_at_inner_head(text: str, start: int, end: int) -> int:
+    """An entity without a head at its end that holds one a word before its end ends at
+    that head: 某某大学|数学 (博士学位), the field of a degree after the university."""
+    if head_ending(text, end):
+        return end
+    inner = [m.end() for m in suffix_pattern().finditer(text, start, end)
+             if len(m.group()) > 1 and 0 < end - m.end() <= MAX_TAIL_AFTER_HEAD]
+    return max(inner) if inner else end
 
 
 def clear_right_boundary(text: str, end: int, title_starts: set[int]) -> bool:
