@@ -108,11 +108,16 @@ def chain_titles(text: str, titles: list[Span], orgs: OrgIndex, people: list[Spa
 MIN_UNBACKED_OWNER = 3
 
 
-def owner_is_named(doc: Doc, name: str, start: int, end: int) -> bool:
+def named_entities(doc: Doc) -> RangeIndex:
+    """The model's organisation and place entities of ``doc``."""
+    return RangeIndex((e.start_char, e.end_char, None) for e in doc.ents if e.label_ in {"ORG", "LOC", "GPE"})
+
+
+def owner_is_named(entities: RangeIndex, name: str, start: int, end: int) -> bool:
     """Whether the words before a title with no organisation head name its owner: the
     model sees an entity there, or a name of three characters or more that is no common
     word (中碳登党委副书记; not 时政评论员, 机务调度员)."""
-    if any(e.start_char < end and start < e.end_char for e in doc.ents if e.label_ in {"ORG", "LOC", "GPE"}):
+    if entities.overlaps(start, end):
         return True
     return len(name) >= MIN_UNBACKED_OWNER and name not in common_words()
 
@@ -151,7 +156,7 @@ def appositive_person(text: str, group: list[Span], orgs: OrgIndex, people_endin
 
 
 def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs: list[Span],
-                     walls: set[int] = frozenset()) -> tuple[Span | None, bool]:
+                     walls: set[int] = frozenset(), entities: RangeIndex | None = None) -> tuple[Span | None, bool]:
     """The organisation holding ``title`` and whether it was named (not inherited)."""
     prefix = COMMITTEE_PREFIX.match(title.text)
     if prefix:
@@ -170,7 +175,8 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
     name = text[start:title.start_char]
     if is_bare_head(name):
         return orgs.last_named_before(name, title.start_char), False
-    if not is_generic_owner(name) and owner_is_named(doc, name, start, title.start_char):
+    entities = entities if entities is not None else named_entities(doc)
+    if not is_generic_owner(name) and owner_is_named(entities, name, start, title.start_char):
         span = char_span(doc, start, title.start_char, "ORG")
         if span is not None:
             new_orgs.append(span)
@@ -213,6 +219,7 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
     post_name = set(read_lines("post_name_titles.txt"))
     # the owner of a title never reaches over a name or another title
     walls = {i for s in people + list(doc.spans.get("titles", [])) for i in range(s.start_char, s.end_char)}
+    entities = named_entities(doc)
     for group in chain_titles(text, titles, orgs, people):
         named = people_after(text, group[-1].end_char, people_starting)
         if not named:
@@ -235,7 +242,7 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
             named = [appositive]
         inherited: Span | None = None
         for title in group:
-            org, real = organisation_for(doc, text, title, orgs, new_orgs, walls)
+            org, real = organisation_for(doc, text, title, orgs, new_orgs, walls, entities)
             if org is None:
                 org, real = inherited, False
             elif real:

@@ -10,7 +10,6 @@ organisation of its own (甲公司与乙公司). Generic mentions (该公司, �
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache, partial
 
@@ -18,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..data import read_lines, read_tsv
-from . import NUMERAL, alternation, char_spans, word_list_pattern
+from . import NUMERAL, RangeIndex, alternation, char_spans, word_list_pattern
 from .people import common_words, followers
 
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·“”()（）]")
@@ -351,10 +350,10 @@ def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]]
     into the words before it (认购人中国再保险集团); an NER entity sharing the head knows
     better where the name starts. The rule keeps what it adds on the right (a legal
     form or a department the entity left out)."""
-    index = sorted(ner_spans)
+    index = RangeIndex((a, b, (a, b)) for a, b in ner_spans)
     out = []
     for s, e in rule_spans:
-        overlapping = [(a, b) for a, b in index if a < e and s < b and b <= e]
+        overlapping = [item for a, b, item in index.overlapping(s, e) if b <= e]
         if overlapping:
             a, _ = max(overlapping, key=lambda n: (n[1], n[1] - n[0]))  # the entity ending last
             # Later than the rule's start only when the words cut off are three characters
@@ -397,8 +396,7 @@ def supported(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     (互联网公司, 当地政府) where the model sees no named entity (organisation, place,
     person) in the words before the head and no quotes mark a name."""
     text = doc.text
-    entities = [(e.start_char, e.end_char) for e in doc.ents]
-    starts = sorted(entities)
+    entities = RangeIndex((e.start_char, e.end_char, None) for e in doc.ents)
     kept = []
     for s, e in spans:
         head = max((h for h in descriptive_heads() if text.endswith(h, s, e)), key=len, default="")
@@ -407,7 +405,7 @@ def supported(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
                 or has_place_word(before):
             kept.append((s, e))
             continue
-        if any(a < e - len(head) and s < b for a, b in starts[:bisect_right(starts, (e, e))]):
+        if entities.overlaps(s, e - len(head)):
             kept.append((s, e))
     return kept
 
@@ -473,7 +471,7 @@ def coordinated_organisations(doc: Doc, found: list[tuple[int, int]], people: li
     text = doc.text
     names = {(s, e) for s, e in found}
     places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS | {"PERSON", "PER"}]
-    blocked = RangeIndexLite(places + list(people) + list(found))
+    blocked = RangeIndex((s, e, None) for s, e in places + list(people) + list(found))
     added = []
     for m in COORDINATED.finditer(text):
         pieces, i = [], m.start()
@@ -491,18 +489,6 @@ def coordinated_organisations(doc: Doc, found: list[tuple[int, int]], people: li
                 continue
             added.append((s, e))
     return added
-
-
-class RangeIndexLite:
-    """Overlap tests against a few ranges (entities and names of one page)."""
-
-    def __init__(self, ranges: list[tuple[int, int]]):
-        self.ranges = sorted(ranges)
-        self.starts = [s for s, _ in self.ranges]
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect_right(self.starts, end)
-        return any(s < end and start < e for s, e in self.ranges[max(0, i - 50):i])
 
 
 class OrganisationFinder:
