@@ -361,3 +361,9 @@ def test_an_entity_ends_at_a_head_one_word_before_its_end():
     text = "他获北岭大学数学博士学位。"
     assert text[2:end_at_inner_head(text, 2, 8)] == "北岭大学"
     assert end_at_inner_head(text, 2, 6) == 6  # a head at the end stays
+
+
+def test_names_printed_with_a_full_width_space_inside(rules_nlp):
+    result = run(rules_nlp, "本报记者　王　伟　李明远\n正文。")
+    assert {"王\u3000伟", "李明远"} <= people(result)
+    assert {("王\u3000伟", "记者"), ("李明远", "记者")} <= {r[:2] for r in roles(result)}

@@ -102,6 +102,20 @@ def is_name(text: str, start: int, end: int) -> bool:
     )
 
 
+TYPOGRAPHIC_SPACE = "\u3000"  # the full-width space that pads two-character names to three (王　伟)
+
+
+def typographic_name_end(text: str, start_given: int) -> int | None:
+    """The end of a two-character name printed with a full-width space inside it
+    (王　伟): the space, one Han character and a clear end after it."""
+    if not text.startswith(TYPOGRAPHIC_SPACE, start_given) or start_given + 2 > len(text):
+        return None
+    given = text[start_given + 1]
+    if HAN_CHAR.match(given) and given not in NOT_GIVEN_NAME and boundary_strength(text, start_given + 2) >= 3:
+        return start_given + 2
+    return None
+
+
 def name_at(text: str, i: int) -> tuple[int, int] | None:
     """The span of a person name starting at ``i``, or None.
 
@@ -112,6 +126,9 @@ def name_at(text: str, i: int) -> tuple[int, int] | None:
     if surname is None:
         return None
     start_given = i + len(surname)
+    spaced = typographic_name_end(text, start_given)
+    if spaced:
+        return (i, spaced)
     best: tuple[int, int] | None = None
     for given in (1, 2):
         end = start_given + given
