@@ -367,3 +367,8 @@ def test_names_printed_with_a_full_width_space_inside(rules_nlp):
     result = run(rules_nlp, "本报记者　王　伟　李明远\n正文。")
     assert {"王\u3000伟", "李明远"} <= people(result)
     assert {("王\u3000伟", "记者"), ("李明远", "记者")} <= {r[:2] for r in roles(result)}
+
+
+def test_photo_credits(rules_nlp):
+    result = run(rules_nlp, "麦田里一片金黄。\n韩立新摄\n收割机在作业（孟晓光摄）。摄影展开幕。")
+    assert {"韩立新", "孟晓光"} <= people(result)

@@ -258,11 +258,18 @@ def names_before_speech(text: str) -> list[tuple[int, int]]:
     return found
 
 
+PHOTO_CREDIT = re.compile(r"(?:^|(?<=[\s（(]))([\u4e00-\u9fff]{2,3})摄(?=$|[\s）)。])", re.M)
+
+
 def names_in_credits(text: str) -> list[tuple[int, int]]:
     """Space- or 、-separated names after 记者/通讯员/编辑 …, and bracketed credit lines."""
     found = []
     for m in credit_pattern().finditer(text):
         found.extend(name_list_at(text, m.end()))
+    for m in PHOTO_CREDIT.finditer(text):  # 某某摄 alone at the end of a caption or line
+        span = name_at(text, m.start(1))
+        if span == (m.start(1), m.end(1)):
+            found.append(span)
     for m in re.finditer(r"[（(]\s*([\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})+)\s*[）)]", text):
         found.extend(name_list_at(text, m.start(1)))
     return found
