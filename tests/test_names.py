@@ -372,3 +372,8 @@ def test_names_printed_with_a_full_width_space_inside(rules_nlp):
 def test_photo_credits(rules_nlp):
     result = run(rules_nlp, "麦田里一片金黄。\n韩立新摄\n收割机在作业（孟晓光摄）。摄影展开幕。")
     assert {"韩立新", "孟晓光"} <= people(result)
+
+
+def test_counted_and_generic_heads_are_never_organisations(rules_nlp):
+    text = "三家协会联合发布倡议。头部公司纷纷响应。该公司表示支持。"
+    assert orgs(run(rules_nlp, text)) == set()

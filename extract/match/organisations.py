@@ -187,11 +187,12 @@ def is_generic(name: str, suffix: str) -> bool:
         or not balanced_quotes(name)
         or bool(COUNTED_KIND.search(before))
         or any(word in before for word in read_lines("org_generic_inner.txt"))
+        or before in read_lines("org_generic_modifiers.txt")
     )
 
 
-# A count or a plurality inside the words before a head: 两国政府, 三大银行, 全国首个基地.
-COUNTED_KIND = re.compile(rf"[两双多各]国$|{NUMERAL}+大|首个|[第首]{NUMERAL}*[个家所座]")
+# A count or a plurality inside the words before a head: 两国政府, 三大银行, 全国首个基地, 三家协会.
+COUNTED_KIND = re.compile(rf"[两双多各]国$|{NUMERAL}+大|首个|[第首]{NUMERAL}*[个家所座]|^{NUMERAL}+[个家所支批]")
 
 
 def balanced_quotes(name: str) -> bool:
