@@ -377,3 +377,8 @@ def test_photo_credits(rules_nlp):
 def test_counted_and_generic_heads_are_never_organisations(rules_nlp):
     text = "三家协会联合发布倡议。头部公司纷纷响应。该公司表示支持。"
     assert orgs(run(rules_nlp, text)) == set()
+
+
+def test_lists_of_names_with_notes_in_brackets(rules_nlp):
+    text = "获奖者有：卢立新(2016年)、孔德明(2017年)，严志华、吕国强、骆文静(2018年)；其余待定。\n卢立新说，很荣幸。"
+    assert {"卢立新", "孔德明"} <= people(run(rules_nlp, text))

@@ -296,8 +296,13 @@ def names_in_lists(text: str, known: set[str]) -> list[tuple[int, int]]:
     or end in 分别/等人/同志."""
     found = []
     trailers = "|".join(map(re.escape, read_lines("name_list_trailers.txt")))
-    for m in re.finditer(rf"(?:[\u4e00-\u9fff]{{2,3}}、)+[\u4e00-\u9fff]{{2,3}}(?={trailers}|等|、|，|,|。)", text):
-        members = [(m.start() + k.start(), m.start() + k.end()) for k in re.finditer(r"[\u4e00-\u9fff]{2,3}", m.group())]
+    note = r"(?:[（(][^（）()、\n]{1,12}[）)])?"  # 某某（2016年）
+    for m in re.finditer(rf"(?:[\u4e00-\u9fff]{{2,3}}{note}、)+[\u4e00-\u9fff]{{2,3}}{note}(?={trailers}|等|、|，|,|。|；|;)", text):
+        members, i = [], m.start()
+        for piece in m.group().split("、"):
+            name = re.match(r"[\u4e00-\u9fff]+", piece).group()
+            members.append((i, i + len(name)))
+            i += len(piece) + 1
         if not all(surname_at(text, s) for s, _ in members):
             continue
         if any(text[s:e] in known for s, e in members) or text.startswith(read_lines("name_list_trailers.txt"), m.end()):
