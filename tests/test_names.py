@@ -382,3 +382,19 @@ def test_counted_and_generic_heads_are_never_organisations(rules_nlp):
 def test_lists_of_names_with_notes_in_brackets(rules_nlp):
     text = "获奖者有：卢立新(2016年)、孔德明(2017年)，严志华、吕国强、骆文静(2018年)；其余待定。\n卢立新说，很荣幸。"
     assert {"卢立新", "孔德明"} <= people(run(rules_nlp, text))
+
+
+def test_transliterated_model_names_need_a_persons_context():
+    from extract.match.people import foreign_ner_people
+
+    text = "主场战胜了切尔西，教练莫里森说很满意。"
+    club, coach = (text.index("切尔西"), text.index("切尔西") + 3), (text.index("莫里森"), text.index("莫里森") + 3)
+    titles = [(text.index("教练"), text.index("教练") + 2)]
+    assert foreign_ner_people(text, [club, coach], titles) == [coach]
+
+
+def test_titles_are_no_given_names_and_credits_end_names(rules_nlp):
+    result = run(rules_nlp, "办公室主任向记者透露，张经理表示同意。\n（记者韩冬实习生孟磊）")
+    names = people(result)
+    assert not {"向记者", "张经理"} & names
+    assert {"韩冬", "孟磊"} <= names

@@ -84,7 +84,13 @@ def boundary_strength(text: str, j: int) -> int:
     the length of a follower word starting there, 0 if nothing marks an end."""
     if j >= len(text) or PUNCT_OR_SPACE.match(text[j]):
         return 3
-    return max((len(w) for w in followers() if text.startswith(w, j)), default=0)
+    # a credit word starts the next credit (记者某某实习生某某)
+    return max((len(w) for w in followers() + credit_words() if text.startswith(w, j)), default=0)
+
+
+@lru_cache(maxsize=1)
+def credit_words() -> tuple[str, ...]:
+    return tuple(w for w in read_lines("name_credit_words.txt") if len(w) > 1)
 
 
 def is_name(text: str, start: int, end: int) -> bool:
@@ -99,7 +105,14 @@ def is_name(text: str, start: int, end: int) -> bool:
         and all(HAN_CHAR.match(c) for c in given)
         and given[0] not in NOT_GIVEN_NAME
         and not (len(given) == 2 and text.startswith(followers(), end - 1))
+        and given not in title_words()
     )
+
+
+@lru_cache(maxsize=1)
+def title_words() -> frozenset[str]:
+    """Job titles: no given name (张经理, 向记者 are an honorific and a preposition)."""
+    return frozenset(read_lines("title_heads.txt")) | frozenset(read_lines("titles_cluener.txt"))
 
 
 TYPOGRAPHIC_SPACE = "\u3000"  # the full-width space that pads two-character names to three (王　伟)
@@ -137,7 +150,7 @@ def name_at(text: str, i: int) -> tuple[int, int] | None:
             break
         if given == 2 and text.startswith(followers(), start_given + 1):
             break  # 张念说: the second character starts the word after the name
-        if text[i:end] in false_names():
+        if text[i:end] in false_names() or piece in title_words():
             continue
         strength = boundary_strength(text, end)
         if strength and (best is None or strength >= best[0]):
@@ -356,12 +369,21 @@ def foreign_names(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, i
 MIN_FOREIGN_NER = 3
 
 
-def foreign_ner_people(text: str, ner_people: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """NER PERSON entities that are transliterations (克里斯蒂娜): kept when every
-    character is a transliteration character and the name ends where a name can end."""
+def foreign_ner_people(text: str, ner_people: list[tuple[int, int]], titles: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """NER PERSON entities that are transliterations: kept when written with a middle
+    dot, or when every character is a transliteration character and a person's context
+    supports the name: a title or a describing word right before it (女儿克里斯蒂娜),
+    a title or a verb of saying right after it. Clubs and places are transliterated
+    too (a name alone is no evidence)."""
+    title_starts, title_ends = {a for a, _ in titles}, {b for _, b in titles}
+    precursor_ends = {m.end() for m in word_list_pattern("name_precursors.txt").finditer(text)}
+
+    def supported(s: int, e: int) -> bool:
+        return s in title_ends or s in precursor_ends or e in title_starts or bool(SPEECH.match(text, e))
+
     return [(s, e) for s, e in ner_people
             if (e - s >= MIN_FOREIGN_NER and is_transliterated(text[s:e]) and text[s:e] not in common_words()
-                and boundary_strength(text, e) and not (s > 0 and is_transliterated(text[s - 1])))
+                and boundary_strength(text, e) and not (s > 0 and is_transliterated(text[s - 1])) and supported(s, e))
             or (any(c in DOTS for c in text[s + 1:e - 1]) and re.fullmatch(f"[\u4e00-\u9fff{DOTS}]+", text[s:e]))]
 
 
@@ -409,7 +431,7 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
-        + list(known) + foreign_names(text, titles) + foreign_ner_people(text, ner_people_all)
+        + list(known) + foreign_names(text, titles) + foreign_ner_people(text, ner_people_all, titles)
         + names_in_signatures(text, titles) + names_before_appositions(text, titles)
     )
     names = {text[s:e] for s, e in spans}
