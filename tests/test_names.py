@@ -398,3 +398,9 @@ def test_titles_are_no_given_names_and_credits_end_names(rules_nlp):
     names = people(result)
     assert not {"向记者", "张经理"} & names
     assert {"韩冬", "孟磊"} <= names
+
+
+def test_quantified_and_excepted_bodies(rules_nlp):
+    text = "大部分银行已上调利率，个别银行仍在观望。除东川农商银行外，广州一家银行也已跟进。"
+    names = orgs(run(rules_nlp, text))
+    assert names == {"东川农商银行"}

@@ -169,7 +169,8 @@ def generic_start(name: str) -> bool:
 def is_generic_owner(name: str) -> bool:
     """Whether the words before a title (中碳登 in 中碳登党委副书记) are too generic to
     name the organisation holding it."""
-    return len(name) < MIN_NAME_BEFORE_SUFFIX or generic_start(name) or name.count("“") != name.count("”")
+    return (len(name) < MIN_NAME_BEFORE_SUFFIX or generic_start(name) or not balanced_quotes(name)
+            or name.count("（") + name.count("(") != name.count("）") + name.count(")"))
 
 
 def is_generic(name: str, suffix: str) -> bool:
@@ -192,7 +193,7 @@ def is_generic(name: str, suffix: str) -> bool:
 
 
 # A count or a plurality inside the words before a head: 两国政府, 三大银行, 全国首个基地, 三家协会.
-COUNTED_KIND = re.compile(rf"[两双多各]国$|{NUMERAL}+大|首个|[第首]{NUMERAL}*[个家所座]|^{NUMERAL}+[个家所支批]")
+COUNTED_KIND = re.compile(rf"[两双多各]国$|{NUMERAL}+大|首个|[第首]{NUMERAL}*[个家所座批]|^{NUMERAL}+[个家所支批]")
 
 
 def balanced_quotes(name: str) -> bool:
