@@ -404,3 +404,10 @@ def test_quantified_and_excepted_bodies(rules_nlp):
     text = "大部分银行已上调利率，个别银行仍在观望。除东川农商银行外，广州一家银行也已跟进。"
     names = orgs(run(rules_nlp, text))
     assert names == {"东川农商银行"}
+
+
+def test_full_names_before_honorifics_and_after_an_organisation(rules_nlp):
+    text = "有着多年经验的韩立成先生认为，前景可期。王先生也同意。东川市统计局严冬梅表示，数据平稳。东川大学官网介绍，招生顺利。"
+    names = people(run(rules_nlp, text))
+    assert {"韩立成", "严冬梅"} <= names
+    assert not {"王先", "官网"} & names

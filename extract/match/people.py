@@ -254,18 +254,45 @@ def names_before_titles(text: str, titles: list[tuple[int, int]]) -> list[tuple[
     return found
 
 
+@lru_cache(maxsize=1)
+def organisation_heads() -> tuple[str, ...]:
+    return tuple(read_lines("org_suffixes.txt"))
+
+
+def opens_a_name(text: str, i: int) -> bool:
+    """Whether a name may start at ``i`` in front of a verb of saying: after punctuation,
+    at the start, or right after an organisation's head (某某局某某表示)."""
+    return i == 0 or bool(PUNCT_OR_SPACE.match(text[i - 1])) or text.endswith(organisation_heads(), 0, i)
+
+
+HONORIFIC = re.compile(r"先生|女士")
+
+
+def names_before_honorifics(text: str) -> list[tuple[int, int]]:
+    """A full name before 先生/女士 (某某某先生): a surname and a given name, after
+    punctuation, 的 or the start (王先生 alone is an honorific, not a name)."""
+    found = []
+    for m in HONORIFIC.finditer(text):
+        for length in (3, 2):
+            i = m.start() - length
+            if i >= 0 and (opens_a_name(text, i) or text[i - 1] in "的是和与") and is_name(text, i, m.start()) \
+                    and text[i:m.start()] not in common_words():
+                found.append((i, m.start()))
+                break
+    return found
+
+
 def names_before_speech(text: str) -> list[tuple[int, int]]:
     found = []
     for m in SPEECH.finditer(text):
         for length in (3, 2, 4):
             i = m.start() - length
-            if i < 0:
-                continue
-            before = text[i - 1] if i > 0 else "。"
-            if not PUNCT_OR_SPACE.match(before):
+            if i < 0 or not opens_a_name(text, i):
                 continue
             span = name_at(text, i)
-            if span and span[1] == m.start() and text[i] not in read_lines("name_preposition_surnames.txt"):
+            after_punctuation = i == 0 or PUNCT_OR_SPACE.match(text[i - 1])
+            if span and span[1] == m.start() and text[i] not in read_lines("name_preposition_surnames.txt") \
+                    and (after_punctuation or text[span[0]:span[1]] not in common_words()):
                 found.append(span)
                 break
     return found
@@ -433,6 +460,7 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
         + list(known) + foreign_names(text, titles) + foreign_ner_people(text, ner_people_all, titles)
         + names_in_signatures(text, titles) + names_before_appositions(text, titles)
+        + names_before_honorifics(text)
     )
     names = {text[s:e] for s, e in spans}
     spans += names_in_lists(text, names)
