@@ -85,12 +85,19 @@ def boundary_strength(text: str, j: int) -> int:
     if j >= len(text) or PUNCT_OR_SPACE.match(text[j]):
         return 3
     # a credit word starts the next credit (记者某某实习生某某)
-    return max((len(w) for w in followers() + credit_words() if text.startswith(w, j)), default=0)
+    m = end_words_pattern().match(text, j)
+    return len(m.group()) if m else 0
 
 
 @lru_cache(maxsize=1)
 def credit_words() -> tuple[str, ...]:
     return tuple(w for w in read_lines("name_credit_words.txt") if len(w) > 1)
+
+
+@lru_cache(maxsize=1)
+def end_words_pattern() -> re.Pattern:
+    """Words that follow names and credit words, longest first."""
+    return re.compile("|".join(map(re.escape, sorted(set(followers() + credit_words()), key=len, reverse=True))))
 
 
 def is_name(text: str, start: int, end: int) -> bool:
@@ -454,7 +461,8 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     ner_people_all = ner_people
     ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e) and text[s:e] not in common_words()
                   and not is_counted(text, s)]
-    ner_people = [(s, e) for s, e in ner_people if text[s:e] in ner_names_with_context(text, ner_people, titles)]
+    supported_names = ner_names_with_context(text, ner_people, titles)
+    ner_people = [(s, e) for s, e in ner_people if text[s:e] in supported_names]
     spans = (
         names_after_titles(text, titles) + names_before_titles(text, titles)
         + names_before_speech(text) + names_in_credits(text) + names_after_precursors(text) + ner_people
