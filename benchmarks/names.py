@@ -7,7 +7,13 @@ prints P/R/F per field for the whole set and for each page, and the accuracy of 
 roles' organisations. Writes ``benchmarks/names.json``. The shared folder is not part
 of the repository: without it the script says so and exits without error.
 
-  python benchmarks/names.py [--shared ../shared] [--seeds] [--model models/zh_extract]
+With ``--cluener N`` it also scores people and organisations on the first N sentences
+of CLUENER's development split (``<shared>/corpora/cluener/dev.jsonl``; ``name`` as
+people, ``company``/``organization``/``government`` as organisations): sentences of
+other sources than news, labelled by other rules, so a proxy for pages nobody tuned
+for rather than a target.
+
+  python benchmarks/names.py [--shared ../shared] [--seeds] [--cluener 600] [--model models/zh_extract]
 """
 from __future__ import annotations
 
@@ -63,6 +69,33 @@ def measure(name: str, pages: Path, gold: Path, scorer: Path, model: str) -> dic
                 "pages": per_page(scorer, out, gold, pages)}
 
 
+def cluener_proxy(path: Path, limit: int, model: str) -> dict:
+    """People and organisation P/R/F on the first ``limit`` CLUENER sentences, as sets
+    of strings per sentence."""
+    from extract.nlp import load_pipeline
+
+    nlp = load_pipeline(model)
+    counts = {"people": [0, 0, 0], "organisations": [0, 0, 0]}
+    lines = path.read_text(encoding="utf-8").splitlines()[:limit]
+    for row in map(json.loads, lines):
+        labels = row.get("label", {})
+        gold = {"people": set(labels.get("name", {})),
+                "organisations": set().union(*(set(labels.get(k, {})) for k in ("company", "organization", "government")))}
+        doc = nlp(row["text"])
+        for field in counts:
+            pred = {s.text for s in doc.spans[field]}
+            counts[field][0] += len(pred & gold[field])
+            counts[field][1] += len(pred - gold[field])
+            counts[field][2] += len(gold[field] - pred)
+    out = {"sentences": len(lines)}
+    for field, (tp, fp, fn) in counts.items():
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        out[field] = {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+                      "tp": tp, "fp": fp, "fn": fn}
+    return out
+
+
 def line(label: str, figures: dict) -> str:
     cells = [f"{figures[f]['p']:.3f} {figures[f]['r']:.3f} {figures[f]['f']:.3f}"
              if figures[f]["tp"] + figures[f]["fp"] + figures[f]["fn"] else "- (none)" for f in FIELDS]
@@ -83,6 +116,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--seeds", action="store_true", help="also measure seeds/ against gold/seeds")
+    parser.add_argument("--cluener", type=int, default=0, metavar="N",
+                        help="also score people and organisations on N CLUENER development sentences")
     parser.add_argument("--model", default=str(ROOT / "models" / "zh_extract"))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "names.json")
     args = parser.parse_args()
@@ -98,6 +133,13 @@ def main() -> int:
     for report in reports:
         print(table(report))
         print(f"macro F over people, organisations, roles, metrics, dates: {report['macro_f']:.3f}\n")
+    cluener = shared / "corpora" / "cluener" / "dev.jsonl"
+    if args.cluener and cluener.is_file():
+        proxy = cluener_proxy(cluener, args.cluener, args.model)
+        reports.append({"set": "cluener-dev", **proxy})
+        print(f"CLUENER dev, {proxy['sentences']} sentences (proxy): " + "; ".join(
+            f"{field} P {proxy[field]['p']:.3f} R {proxy[field]['r']:.3f} F {proxy[field]['f']:.3f}"
+            for field in ("people", "organisations")))
     args.out.write_text(json.dumps(reports, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0
 
