@@ -411,3 +411,10 @@ def test_full_names_before_honorifics_and_after_an_organisation(rules_nlp):
     names = people(run(rules_nlp, text))
     assert {"韩立成", "严冬梅"} <= names
     assert not {"王先", "官网"} & names
+
+
+def test_exchanges_and_regulators_by_their_short_forms(rules_nlp):
+    result = run(rules_nlp, "该股于上交所挂牌，深交所、北交所同日发布新规。")
+    by_surface = {o["surface"]: o["name"] for o in result["organisations"]}
+    assert by_surface["上交所"] == "上海证券交易所"
+    assert {"深交所", "北交所"} <= set(by_surface)
