@@ -24,6 +24,8 @@ from .people import false_names, surname_at
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 SENTENCE = re.compile(r"[^。；;！？!?\n]+")
 CLAUSE = re.compile(r"[^，,：:]+")
+# Chinese names: a surname and one or two characters, four with a two-character surname.
+# Facts of the language, not tuned.
 MIN_NAME, MAX_NAME = 2, 4
 
 
