@@ -246,7 +246,7 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
         inherited: Span | None = None
         for title in group:
             org, real = organisation_for(doc, text, title, orgs, new_orgs, walls, entities)
-            if org is None:
+            if org is None and title.text not in read_lines("title_self_owned.txt"):
                 org, real = inherited, False
             elif real:
                 # 创始人兼首席执行官: the second title's organisation is the first one's
@@ -329,6 +329,7 @@ def inside_other_name(span: Span, alias: str, orgs: RangeIndex) -> bool:
 
 
 MIN_SHORT_FORM = 3
+NATIONAL_LEVEL = ("中央", "国家")  # a body of the national level, named as such
 MIN_PLACE_NAME = 2  # 上饶 in 上饶市人民政府
 
 
@@ -343,6 +344,8 @@ def is_short_form(short: str, full: str) -> bool:
         return False
     if full.startswith(short):
         return full[len(short):] in read_lines("org_legal_forms.txt")
+    if short.startswith(NATIONAL_LEVEL) and not full.startswith(NATIONAL_LEVEL):
+        return False  # 中央书记处 is the national body, not a short form of 共青团中央书记处
     return any(tail == short or (not tail.startswith(short) and (tail.endswith(short) or is_abbreviation(short, tail)))
                for tail in tails(full))
 

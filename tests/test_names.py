@@ -418,3 +418,16 @@ def test_exchanges_and_regulators_by_their_short_forms(rules_nlp):
     by_surface = {o["surface"]: o["name"] for o in result["organisations"]}
     assert by_surface["上交所"] == "上海证券交易所"
     assert {"深交所", "北交所"} <= set(by_surface)
+
+
+def test_titles_naming_their_own_owner_do_not_inherit(rules_nlp):
+    result = run(rules_nlp, "南岭党委书记、国家主席林海峰出席。")
+    found = roles(result)
+    assert ("林海峰", "国家主席", None) in found
+
+
+def test_a_national_body_is_no_short_form_of_a_name_ending_like_it():
+    from extract.link import is_short_form
+
+    assert not is_short_form("中央书记处", "青年团中央书记处")
+    assert is_short_form("市科技局", "东川市科技局")
