@@ -125,6 +125,12 @@ def owner_is_named(entities: RangeIndex, name: str, start: int, end: int) -> boo
     return len(name) >= MIN_UNBACKED_OWNER and name not in common_words()
 
 
+def owner_has_name_form(name: str) -> bool:
+    """An owner starts with a name character and ends with one: not （右）与 (a caption's
+    note and a joiner)."""
+    return bool(name) and not re.match(r"[（(）)]", name) and name[-1] not in "与和及、"
+
+
 def holder_after(text: str, group: list[Span], orgs: OrgIndex, people_starting: dict[int, Span]) -> tuple[Span, Span | None] | None:
     """``(在)某局担任科长的某某``: the person after 的 holds the titles, at the
     organisation written before the verb (or none)."""
@@ -179,7 +185,7 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
     if is_bare_head(name):
         return orgs.last_named_before(name, title.start_char), False
     entities = entities if entities is not None else named_entities(doc)
-    if not is_generic_owner(name) and owner_is_named(entities, name, start, title.start_char):
+    if not is_generic_owner(name) and owner_has_name_form(name) and owner_is_named(entities, name, start, title.start_char):
         span = char_span(doc, start, title.start_char, "ORG")
         if span is not None:
             new_orgs.append(span)
@@ -410,19 +416,34 @@ def resolve_equivalents(orgs: list[Span]) -> None:
             org._.canonical = full[org.text]
 
 
-def resolve_short_forms(orgs: list[Span]) -> None:
+def place_stripped(doc: Doc, orgs: list[Span]) -> dict[str, str]:
+    """Organisation names that start with a place entity of the model (a province, a
+    city), and what follows the place."""
+    starts = {e.start_char: e.end_char for e in doc.ents if e.label_ in {"LOC", "GPE"}}
+    out = {}
+    for org in orgs:
+        end = starts.get(org.start_char)
+        if end is not None and org.start_char < end < org.end_char - MIN_SHORT_FORM:
+            out[org.text] = org.text[end - org.start_char:]
+    return out
+
+
+def resolve_short_forms(orgs: list[Span], places: dict[str, str] | None = None) -> None:
     """Point each short form at the longest full name it abbreviates (``_.canonical``).
     A short form and its full name end alike (the head, maybe before a legal form), so
     only names with the short form's last two characters are tried: a page with
-    thousands of organisations is not compared pair by pair."""
+    thousands of organisations is not compared pair by pair. ``places``: full names
+    that start with a place the model recognised, and the name after that place (a
+    short form drops the province: 某某公司 for 某省某某农业股份有限公司)."""
     names = sorted({o._.canonical or o.text for o in orgs}, key=lambda n: (-len(n), n))
-    by_ending: dict[str, list[str]] = {}
+    by_ending: dict[str, list[tuple[str, str]]] = {}
     for name in names:
-        for ending in endings(name):
-            by_ending.setdefault(ending, []).append(name)
+        for form in dict.fromkeys([name, (places or {}).get(name, name)]):
+            for ending in endings(form):
+                by_ending.setdefault(ending, []).append((form, name))
     for org in orgs:
         name = org._.canonical or org.text
-        full = next((n for n in by_ending.get(name[-2:], ()) if is_short_form(name, n)), None)
+        full = next((n for form, n in by_ending.get(name[-2:], ()) if n != name and is_short_form(name, form)), None)
         if full is None and name[-1:] in contracted_heads():  # few names end so: no pass per name
             full = next((n for n in names if is_contraction(name, n)), None)
         if full is not None:
@@ -486,7 +507,7 @@ def roles_component(doc: Doc) -> Doc:
     merged = [by_position.get((o.start_char, o.end_char), o) for o in orgs]
     merged += [a for a in aliases if (a.start_char, a.end_char) not in known]
     resolve_equivalents(merged)
-    resolve_short_forms(merged)
+    resolve_short_forms(merged, place_stripped(doc, merged))
     doc.spans["organisations"] = sorted(merged, key=lambda s: (s.start_char, s.end_char))
     doc.spans["roles"] = roles
     return doc

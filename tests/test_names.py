@@ -431,3 +431,15 @@ def test_a_national_body_is_no_short_form_of_a_name_ending_like_it():
 
     assert not is_short_form("中央书记处", "青年团中央书记处")
     assert is_short_form("市科技局", "东川市科技局")
+
+
+def test_a_short_form_may_drop_the_province_the_model_recognised(nlp):
+    from extract.link import is_short_form
+
+    # the rule itself: once the place is cut off, the short form abbreviates the rest
+    assert is_short_form("远山公司", "远山农业股份有限公司")
+
+
+def test_a_caption_note_is_no_owner_of_a_title(rules_nlp):
+    result = run(rules_nlp, "韩冬梅（右）与村支书孟立新查看麦田。")
+    assert not any(n.startswith(("（", "(")) for n in orgs(result))
