@@ -361,6 +361,9 @@ def tails(full: str) -> tuple[str, ...]:
     """``full``, and what is left of it after the place before a level of government
     (市人民政府 of 上饶市人民政府), also with the words short forms drop (市政府)."""
     found = [full]
+    province = max((p for p in read_lines("org_place_prefixes.txt") if full.startswith(p)), key=len, default="")
+    if province and len(full) - len(province) > MIN_SHORT_FORM and full[len(province)] not in LOCAL_PLACES:
+        found.append(full[len(province):])  # 某省某某农业股份有限公司 without its province
     for i, c in enumerate(full[:-1]):
         if c in LOCAL_PLACES and i >= MIN_PLACE_NAME:
             tail = full[i:]

@@ -443,3 +443,10 @@ def test_a_short_form_may_drop_the_province_the_model_recognised(nlp):
 def test_a_caption_note_is_no_owner_of_a_title(rules_nlp):
     result = run(rules_nlp, "韩冬梅（右）与村支书孟立新查看麦田。")
     assert not any(n.startswith(("（", "(")) for n in orgs(result))
+
+
+def test_a_short_form_drops_a_province_written_without_its_level():
+    from extract.link import is_short_form
+
+    assert is_short_form("北岭公司", "江西北岭农业股份有限公司")
+    assert not is_short_form("南岭公司", "江西北岭农业股份有限公司")
