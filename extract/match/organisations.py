@@ -122,7 +122,10 @@ def walk_left(text: str, end: int, blocked: list[tuple[int, int]] | set[int]) ->
         if HARD_BOUNDARY.match(c) or (i - 1) in walls:
             break
         if c in SOFT_JOINERS:
-            if head_ending(text, i - 1) or i - 1 <= limit:
+            # 甲公司与乙公司: the left side is an organisation; 与市供销社: a body of this
+            # city starts after the joiner
+            if head_ending(text, i - 1) or i - 1 <= limit \
+                    or (text[i:i + 1] in LOCAL_PLACES and text[i:i + 2] not in read_lines("org_level_words.txt")):
                 break
         elif (c in stop_chars() and text[i - 2:i] not in WORDS_THROUGH_STOPS) or not NAME_CHAR.match(c) \
                 or (c == "有" and text[i:i + 1] != "限" and not (i - 1 == 0 or HARD_BOUNDARY.match(text[i - 2]))):
