@@ -24,7 +24,7 @@ from .match.people import HOLDING_VERB, NAME_LIST_SEPARATOR, common_words
 
 CHAIN_GAP = re.compile(r"^[、，,兼]$")
 # 、 or 兼 and the name of the next title's organisation or place, no punctuation, no
-# name (党委书记、十三届全国青联主席; 管委会副主任、某区副区长).
+# name (党委书记、第九届某联合会主席; 某委员会副主任、某区副区长).
 CHAIN_GAP_WITH_OWNER = re.compile(r"^[、兼][\u4e00-\u9fffA-Za-z（）()]{1,20}$")
 CREDIT_GAP = re.compile(r"[\s:：|｜]*")  # between a title or credit and the names after it
 ORDINAL_TERM = re.compile(r"^第?[一二三四五六七八九十百零〇\d]+届")
@@ -119,7 +119,7 @@ def named_entities(doc: Doc) -> RangeIndex:
 def owner_is_named(entities: RangeIndex, name: str, start: int, end: int) -> bool:
     """Whether the words before a title with no organisation head name its owner: the
     model sees an entity there, or a name of three characters or more that is no common
-    word (中碳登党委副书记; not 时政评论员, 机务调度员)."""
+    word (某某科技党委副书记; not 行业评论员, 车辆调度员)."""
     if entities.overlaps(start, end):
         return True
     return len(name) >= MIN_UNBACKED_OWNER and name not in common_words()
@@ -132,7 +132,7 @@ def owner_has_name_form(name: str) -> bool:
 
 
 def holder_after(text: str, group: list[Span], orgs: OrgIndex, people_starting: dict[int, Span]) -> tuple[Span, Span | None] | None:
-    """``(在)某局担任科长的某某``: the person after 的 holds the titles, at the
+    """``(在)某局担任处长的某某``: the person after 的 holds the titles, at the
     organisation written before the verb (or none)."""
     end = group[-1].end_char
     if not text.startswith("的", end) or end + 1 not in people_starting:
@@ -180,7 +180,7 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
     start = trim_left(text, walk_left(text, title.start_char, walls), title.start_char)
     ordinal = ORDINAL_TERM.match(text, start)
     if ordinal and ordinal.end() < title.start_char - 1:
-        start = ordinal.end()  # 十三届|全国青联主席: the term is not the body's name
+        start = ordinal.end()  # 第九届|某联合会主席: the term is not the body's name
     name = text[start:title.start_char]
     if is_bare_head(name):
         return orgs.last_named_before(name, title.start_char), False
@@ -234,7 +234,7 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
         if not named:
             held = holder_after(text, group, orgs, people_starting)
             if held is not None:
-                # 在某局担任科长的某某: the title is held at the organisation before the verb
+                # 在某局担任处长的某某: the title is held at the organisation before the verb
                 person, org = held
                 roles.extend(role_span(doc, person, t.text, org, (org or t).start_char, person.end_char) for t in group)
                 continue
@@ -255,7 +255,7 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
             if org is None and title.text not in read_lines("title_self_owned.txt"):
                 org, real = inherited, False
             elif real:
-                # 创始人兼首席执行官: the second title's organisation is the first one's
+                # 创始人兼总裁: the second title's organisation is the first one's
                 real = inherited is None or (org.start_char, org.end_char) != (inherited.start_char, inherited.end_char)
                 inherited = org
             # The evidence starts at the organisation only when it is named right there
@@ -351,7 +351,7 @@ def is_short_form(short: str, full: str) -> bool:
     if full.startswith(short):
         return full[len(short):] in read_lines("org_legal_forms.txt")
     if short.startswith(NATIONAL_LEVEL) and not full.startswith(NATIONAL_LEVEL):
-        return False  # 中央书记处 is the national body, not a short form of 共青团中央书记处
+        return False  # 中央某某部 is the national body, not a short form of 某某会中央某某部
     return any(tail == short or (not tail.startswith(short) and (tail.endswith(short) or is_abbreviation(short, tail)))
                for tail in tails(full))
 
@@ -383,7 +383,7 @@ def is_abbreviation(short: str, full: str) -> bool:
     at = full.rfind(head)
     rest = full[at + len(head):]
     return (
-        # the same first character, the second among the next two of ``full``: 中再集团 for 中国再保险集团
+        # the same first character, the second among the next two of ``full``: 南远集团 for 南方远洋运输集团
         short[0] == full[0] and short[1] in full[1:3]
         and at >= 2
         and (rest == "" or rest in read_lines("org_legal_forms.txt"))
@@ -394,7 +394,7 @@ def is_abbreviation(short: str, full: str) -> bool:
 
 def skips_a_place(part: str, whole: str) -> bool:
     """Whether matching ``part`` in order inside ``whole`` leaves out a level of
-    government (哈尔滨市税务局 is not 哈尔滨市香坊区税务局: 香坊区 is left out)."""
+    government (某市税务局 is not 某市某区税务局: the district is left out)."""
     chars = iter(enumerate(whole))
     used = set()
     for c in part:
@@ -455,7 +455,7 @@ def resolve_short_forms(orgs: list[Span], places: dict[str, str] | None = None) 
 
 def is_contraction(short: str, full: str) -> bool:
     """``short`` contracts ``full``'s head to one character and keeps some of the
-    characters before it in order (全国学联 for 中华全国学生联合会; ``data/org_contractions.tsv``)."""
+    characters before it in order (东川学联 for 东川市学生联合会; ``data/org_contractions.tsv``)."""
     if len(short) < MIN_SHORT_FORM or len(short) >= len(full) or not full.endswith(contracted_heads().get(short[-1], ())):
         return False
     head = next(h for h in contracted_heads()[short[-1]] if full.endswith(h))
@@ -478,7 +478,7 @@ def endings(name: str) -> set[str]:
 
 def not_organisations(doc: Doc, text: str) -> list[Span]:
     """The people of ``doc`` less names that the page uses for an organisation: the name
-    of one (国务院), the start of one (比亚迪 of 比亚迪股份有限公司), or a name inside
+    of one (国务院), the start of one (某某 of 某某股份有限公司), or a name inside
     an organisation entity of the model."""
     orgs = list(doc.spans.get("organisations", []))
     org_names = {o.text for o in orgs}

@@ -84,23 +84,23 @@ def test_notice_clauses_carry_their_subject_and_need_a_title():
 
 def test_compound_titles_are_kept_whole(rules_nlp):
     text = ("会议由青禾科技股份有限公司董事会秘书林可欣主持。"
-            "驻村第一书记韩冬梅介绍了情况。北林论坛理事会轮值主席蒋一鸣致辞。")
+            "驻村书记韩冬梅介绍了情况。北林基金会轮值主席蒋一鸣致辞。")
     found = roles(run(rules_nlp, text))
     assert ("林可欣", "董事会秘书", "青禾科技股份有限公司") in found
-    assert ("韩冬梅", "驻村第一书记", None) in found
+    assert ("韩冬梅", "驻村书记", None) in found
     assert {r[:2] for r in found} >= {("蒋一鸣", "轮值主席")}
 
 
 def test_titles_chained_across_the_next_titles_owner(rules_nlp):
-    text = "“发展势头很好。”南湖科学城管委会副主任、东湖区副区长顾晓峰说。"
+    text = "“发展势头很好。”南湖港区管理局局长、东湖区副区长顾晓峰说。"
     found = {r[:2] for r in roles(run(rules_nlp, text))}
-    assert {("顾晓峰", "副主任"), ("顾晓峰", "副区长")} <= found
+    assert {("顾晓峰", "局长"), ("顾晓峰", "副区长")} <= found
 
 
 def test_titles_chained_with_jian(rules_nlp):
-    text = "远景资本集团创始人兼总裁邹明远在会上发言。"
+    text = "远景电子公司董事长兼总裁邹明远在会上发言。"
     found = roles(run(rules_nlp, text))
-    assert {("邹明远", "创始人", "远景资本集团"), ("邹明远", "总裁", "远景资本集团")} <= found
+    assert {("邹明远", "董事长", "远景电子公司"), ("邹明远", "总裁", "远景电子公司")} <= found
 
 
 def test_titles_written_after_the_name(rules_nlp):
@@ -149,10 +149,10 @@ def test_one_character_credit_words_need_a_separator(rules_nlp):
 
 
 def test_signature_lines_of_contributed_articles(rules_nlp):
-    text = "标题在此\n北岭大学国际关系研究院首席专家  马蒂亚斯（智利）\n正文从这里开始。"
+    text = "标题在此\n北岭大学国际关系研究所高级顾问  马蒂亚斯（智利）\n正文从这里开始。"
     result = run(rules_nlp, text)
     assert "马蒂亚斯" in people(result)
-    assert ("马蒂亚斯", "首席专家") in {r[:2] for r in roles(result)}
+    assert ("马蒂亚斯", "高级顾问") in {r[:2] for r in roles(result)}
 
 
 def test_names_listed_before_attending(rules_nlp):
@@ -184,11 +184,11 @@ def test_people_that_name_an_organisation_are_dropped(rules_nlp):
 # --- organisations --------------------------------------------------------------------
 
 def test_organisation_spans_never_take_in_the_verb_before_them(rules_nlp):
-    text = ("根据东川市统计局数据，全年增长明显。王宁担任北辰电气股份有限公司董事。"
-            "村里开始推广省农科院的新品种。参与认购方包括远洋再保险集团。")
+    text = ("根据东川市气象局数据，全年降水偏多。王宁担任北辰电气股份有限公司董事。"
+            "镇里着手推广市农科院培育的种子。投资人远洋财产保险集团也来了。")
     names = orgs(run(rules_nlp, text))
-    assert {"东川市统计局", "北辰电气股份有限公司", "省农科院", "远洋再保险集团"} <= names
-    assert not any(n.startswith(("根据", "担任", "推广", "开始", "认购")) for n in names)
+    assert {"东川市气象局", "北辰电气股份有限公司", "市农科院", "远洋财产保险集团"} <= names
+    assert not any(n.startswith(("根据", "担任", "推广", "着手", "投资人")) for n in names)
 
 
 def test_generic_heads_and_nouns_of_place_are_not_organisations(rules_nlp):
@@ -197,19 +197,19 @@ def test_generic_heads_and_nouns_of_place_are_not_organisations(rules_nlp):
 
 
 def test_a_city_or_province_owns_its_local_bodies(rules_nlp):
-    result = run(rules_nlp, "果园与市供销社签了订单。全国妇联的代表也来了。")
-    assert {"市供销社", "全国妇联"} <= orgs(result)
+    result = run(rules_nlp, "果园与市水利局的专家签了协议。全国妇联的代表也来了。")
+    assert {"市水利局", "全国妇联"} <= orgs(result)
 
 
 def test_a_website_after_an_organisation_is_not_part_of_it(rules_nlp):
-    result = run(rules_nlp, "据东川市统计局官网消息，全年增长明显。")
-    assert "东川市统计局" in orgs(result)
+    result = run(rules_nlp, "据东川市气象局官网消息，全年降水偏多。")
+    assert "东川市气象局" in orgs(result)
     assert not any("官网" in n for n in orgs(result))
 
 
 def test_coordinated_items_of_a_list_with_an_organisation(rules_nlp):
-    result = run(rules_nlp, "今年，推动北辰精工、南岭控股、东湖科技集团等企业扩产。")
-    assert {"北辰精工", "南岭控股", "东湖科技集团"} <= orgs(result)
+    result = run(rules_nlp, "今年，推动北辰精工、南岭控股、东湖航运集团等企业扩产。")
+    assert {"北辰精工", "南岭控股", "东湖航运集团"} <= orgs(result)
 
 
 def test_alias_and_short_form_join_the_full_name_within_a_page(rules_nlp):
@@ -235,21 +235,21 @@ def test_rule_spans_take_the_entity_start_only_with_evidence():
 def test_headless_entities_need_a_clear_end_once():
     from extract.match.organisations import headless_kept
 
-    text = "远图精密、北辰控股发布公告。远图精密半导体设备需求旺。南岭半导体设备订单多。"
-    spans = [(0, 4), (5, 9), (14, 18), (27, 32)]
-    assert [text[s:e] for s, e in spans] == ["远图精密", "北辰控股", "远图精密", "南岭半导体"]
+    text = "远图精密、北辰控股发布公告。远图精密光学器件需求旺。南岭光学器件订单多。"
+    spans = [(0, 4), (5, 9), (14, 18), (text.index("南岭"), text.index("南岭") + 4)]
+    assert [text[s:e] for s, e in spans] == ["远图精密", "北辰控股", "远图精密", "南岭光学"]
     kept = {text[s:e] for s, e in headless_kept(text, spans, set())}
-    assert kept == {"远图精密", "北辰控股"}  # 南岭半导体 runs on into 设备: cut inside a phrase
+    assert kept == {"远图精密", "北辰控股"}  # 南岭光学 runs on into 器件: cut inside a phrase
 
 
 def test_entities_lose_ordinal_terms_and_websites():
     from extract.match.organisations import trimmed
 
-    text = "第十五届全国青联委员会与东川市统计局官网"
+    text = "第十五届东川市青联委员会与东川市气象局官网"
     s, e = trimmed(text, 0, text.index("与"))
-    assert text[s:e] == "全国青联委员会"
-    s, e = trimmed(text, text.index("东"), len(text))
-    assert text[s:e] == "东川市统计局"
+    assert text[s:e] == "东川市青联委员会"
+    s, e = trimmed(text, text.index("与") + 1, len(text))
+    assert text[s:e] == "东川市气象局"
 
 
 def test_model_organisations_are_used_when_the_model_runs(nlp):
@@ -305,11 +305,11 @@ def test_a_title_held_by_the_person_after_de(rules_nlp):
 
 def test_clauses_without_a_name_take_the_paragraphs_subject(rules_nlp):
     text = ("林晓岚说，基础研究要坚持。她毕业于北岭大学，"
-            "现任北岭大学高等研究院讲座教授。兼任南湖数学学会理事，东川物理学会秘书长。")
+            "现任北岭大学光电研究所讲座教授。兼任南湖数学学会理事，东川物理学会秘书长。")
     found = roles(run(rules_nlp, text))
-    assert {("林晓岚", "讲座教授", "北岭大学高等研究院"), ("林晓岚", "理事", "南湖数学学会"),
+    assert {("林晓岚", "讲座教授", "北岭大学光电研究所"), ("林晓岚", "理事", "南湖数学学会"),
             ("林晓岚", "秘书长", "东川物理学会")} <= found
-    assert "现任北岭大学高等研究院" not in orgs(run(rules_nlp, text))
+    assert "现任北岭大学光电研究所" not in orgs(run(rules_nlp, text))
 
 
 def test_a_chair_named_after_a_person_does_not_become_the_subject():
@@ -323,9 +323,9 @@ def test_a_chair_named_after_a_person_does_not_become_the_subject():
 
 
 def test_governing_bodies_are_organisations_and_not_titles(rules_nlp):
-    result = run(rules_nlp, "南湖论坛理事会轮值主席蒋一鸣今天在会上发言。")
-    assert "南湖论坛理事会" in orgs(result)
-    assert ("蒋一鸣", "轮值主席", "南湖论坛理事会") in roles(result)
+    result = run(rules_nlp, "南湖文化基金理事会轮值主席蒋一鸣今天在会上发言。")
+    assert "南湖文化基金理事会" in orgs(result)
+    assert ("蒋一鸣", "轮值主席", "南湖文化基金理事会") in roles(result)
 
 
 def test_counts_and_references_before_a_head_are_not_names(rules_nlp):
@@ -337,7 +337,7 @@ def test_a_contracted_head_joins_the_full_name():
     from extract.link import is_contraction, is_short_form
 
     assert is_contraction("东川学联", "东川市学生联合会")
-    assert not is_contraction("东川学联", "东川市青年联合会")
+    assert not is_contraction("东川学联", "东川市妇女联合会")
     assert is_contraction("东川科协", "东川市科学技术协会")
     # an abbreviation keeps the first character and the second among the next two
     assert is_short_form("南远集团", "南方远洋运输集团")
@@ -358,7 +358,7 @@ def test_ner_people_need_a_supporting_context_once():
 def test_an_entity_ends_at_a_head_one_word_before_its_end():
     from extract.match.organisations import end_at_inner_head
 
-    text = "他获北岭大学数学博士学位。"
+    text = "他获北岭大学化学硕士学位。"
     assert text[2:end_at_inner_head(text, 2, 8)] == "北岭大学"
     assert end_at_inner_head(text, 2, 6) == 6  # a head at the end stays
 
@@ -407,7 +407,7 @@ def test_quantified_and_excepted_bodies(rules_nlp):
 
 
 def test_full_names_before_honorifics_and_after_an_organisation(rules_nlp):
-    text = "有着多年经验的韩立成先生认为，前景可期。王先生也同意。东川市统计局严冬梅表示，数据平稳。东川大学官网介绍，招生顺利。"
+    text = "有着多年经验的韩立成先生认为，前景可期。王先生也同意。东川市统计局严冬梅表示，数据平稳。东川大学官网显示，招生顺利。"
     names = people(run(rules_nlp, text))
     assert {"韩立成", "严冬梅"} <= names
     assert not {"王先", "官网"} & names

@@ -74,7 +74,7 @@ def name_list(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
 
 
 def trim_adverbs(text: str, start: int, end: int) -> int:
-    """``end`` moved before adverbs between a name and its verb (张三正式当选为…)."""
+    """``end`` moved before adverbs between a name and its verb (张三已当选为…)."""
     for adverb in sorted(words()["adverbs_after_names"], key=len, reverse=True):
         if end - start > len(adverb) and text.endswith(adverb, start, end):
             return end - len(adverb)
@@ -161,7 +161,7 @@ def find_notices(text: str, titles: list[tuple[int, int]], people: list[tuple[in
             time = LEADING_TIME.match(text, start)
             act = names_first(text, time.end() if time else start, end) or verb_first(text, start, end)
             if act is None and continues and end in title_ends:
-                act = ([], start)  # …，某学会常务理事，…: organisation and title only
+                act = ([], start)  # …，某协会理事，…: organisation and title only
             if act is None:
                 continues = False
                 continue

@@ -28,7 +28,7 @@ SOFT_JOINERS = set("和与")
 GENERIC_START = set("该本此这各我贵其全某每两多一")
 MAX_LENGTH = 32
 LOCAL_PLACES = {"省", "市", "区", "县", "镇", "乡", "村"}
-NATIONAL = "全国"  # 全国工商联, 全国妇联: national bodies, not "all of" something
+NATIONAL = "全国"  # 全国妇联, 全国总工会: national bodies, not "all of" something
 MIN_NAME_BEFORE_SUFFIX = 2
 WORDS_THROUGH_STOPS = {"高等", "中等", "初等"}  # 等 ends a list (A、B等单位) but not in 高等研究院
 
@@ -122,7 +122,7 @@ def walk_left(text: str, end: int, blocked: list[tuple[int, int]] | set[int]) ->
         if HARD_BOUNDARY.match(c) or (i - 1) in walls:
             break
         if c in SOFT_JOINERS:
-            # 甲公司与乙公司: the left side is an organisation; 与市供销社: a body of this
+            # 甲公司与乙公司: the left side is an organisation; 与市水利局: a body of this
             # city starts after the joiner
             if head_ending(text, i - 1) or i - 1 <= limit \
                     or (text[i:i + 1] in LOCAL_PLACES and text[i:i + 2] not in read_lines("org_level_words.txt")):
@@ -165,7 +165,7 @@ def generic_heads() -> dict[str, int]:
 
 def generic_start(name: str) -> bool:
     """Whether ``name`` starts with a determiner or a quantity (该, 各, 全市), not with
-    全国 (全国青联, 全国工商联: national bodies; 全国首个…基地 is a count, see COUNTED_KIND)."""
+    全国 (全国妇联, 全国总工会: national bodies; 全国首个…基地 is a count, see COUNTED_KIND)."""
     return name[:1] in GENERIC_START and not name.startswith(NATIONAL)
 
 
@@ -297,7 +297,7 @@ ORDINAL_TERM = re.compile(r"第?[一二三四五六七八九十百零〇\d]+届"
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """An entity span without an ordinal term before the name (十三届|全国青联) and
+    """An entity span without an ordinal term before the name (第九届|全国妇联) and
     without a website or headquarters after it (某某局|官网)."""
     if text[start:end].count("》") > text[start:end].count("《") and start > 0 and text[start - 1] == "《":
         start -= 1  # 《某某》杂志社: the entity left the opening mark out
@@ -311,14 +311,14 @@ def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# One word (two characters) after a head: 某大学|数学. Not tuned; on shared/dev the
+# One word (two characters) after a head: 某大学|化学. Not tuned; on shared/dev the
 # organisations F is 0.750 without the cut and 0.756 with it.
 MAX_TAIL_AFTER_HEAD = 2
 
 
 def end_at_inner_head(text: str, start: int, end: int) -> int:
     """An entity without a head at its end that holds one a word before its end ends at
-    that head: 某某大学|数学 (博士学位), the field of a degree after the university."""
+    that head: 某某大学|化学 (博士学位), the field of a degree after the university."""
     if head_ending(text, end):
         return end
     inner = [m.end() for m in suffix_pattern().finditer(text, start, end)
@@ -349,15 +349,15 @@ def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int
 
 # Characters the entity may cut off a rule span's start without a place to prove it.
 # Chosen on shared/dev as a set with the left breaks: with 2 the entity cuts real name
-# starts (矿冶|科技…): organisations F 0.742, role organisation 0.917; with 3: 0.756, 0.939.
+# starts (某某|科技…): organisations F 0.742, role organisation 0.917; with 3: 0.756, 0.939.
 MIN_WORDS_CUT = 3
 
 
 def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]],
              place_starts: set[int] = frozenset()) -> list[tuple[int, int]]:
     """Rule spans with the start the statistical model gives: a rule walking left from a
-    head stops at a character that may stand in a name (华为 in 华为技术有限公司) or runs
-    into the words before it (认购人中国再保险集团); an NER entity sharing the head knows
+    head stops at a character that may stand in a name (为 in 某为科技有限公司) or runs
+    into the words before it (投资人某某保险集团); an NER entity sharing the head knows
     better where the name starts. The rule keeps what it adds on the right (a legal
     form or a department the entity left out)."""
     index = RangeIndex((a, b, (a, b)) for a, b in ner_spans)
@@ -368,7 +368,7 @@ def repaired(rule_spans: list[tuple[int, int]], ner_spans: list[tuple[int, int]]
             a, _ = max(overlapping, key=lambda n: (n[1], n[1] - n[0]))  # the entity ending last
             # Later than the rule's start only when the words cut off are three characters
             # or more or the entity starts with a place: one or two are as often the
-            # name's own first ones (中|德华建…, 矿冶|科技…) as stray words.
+            # name's own first ones (中|德华建…, 某某|科技…) as stray words.
             if a < s or a - s >= MIN_WORDS_CUT or a in place_starts:
                 out.append((a, e))
                 continue
@@ -403,7 +403,7 @@ def descriptive_heads() -> tuple[str, ...]:
 
 def supported(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Rule spans, less those ending in a head that ends descriptions as often as names
-    (互联网公司, 当地政府) where the model sees no named entity (organisation, place,
+    (物流公司, 当地政府) where the model sees no named entity (organisation, place,
     person) in the words before the head and no quotes mark a name."""
     text = doc.text
     entities = RangeIndex((e.start_char, e.end_char, None) for e in doc.ents)

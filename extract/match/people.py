@@ -171,7 +171,7 @@ def names_after_titles(text: str, titles: list[tuple[int, int]]) -> list[tuple[i
     for start, end in titles:
         span = name_at(text, end) if not SPEECH.match(text, end) else None
         if span is None and text.startswith("的", end) and HOLDING_VERB.search(text, max(0, start - 2), start):
-            span = name_at(text, end + 1)  # 担任科长的某某
+            span = name_at(text, end + 1)  # 担任处长的某某
         if span:
             found.append(span)
     return found
@@ -214,7 +214,7 @@ SIGNATURE_NAME = re.compile(r"[ \u3000\u00a0\t]+([\u4e00-\u9fff·•]{2,16}?)(?:
 
 def names_in_signatures(text: str, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Signature lines of contributed articles: a title, spaces, the name and maybe the
-    writer's country in brackets, alone on the line (…研究院首席专家  某某某（某国）)."""
+    writer's country in brackets, alone on the line (…研究所高级顾问  某某某（某国）)."""
     found = []
     for _, end in titles:
         m = SIGNATURE_NAME.match(text, end)
@@ -360,16 +360,16 @@ def names_in_lists(text: str, known: set[str]) -> list[tuple[int, int]]:
 
 
 DOTS = "·•‧・"
-# Characters of one part of a transliterated name (弗拉基米尔 is 5); not tuned.
+# Characters of one part of a transliterated name (five or six is common); not tuned.
 MAX_FOREIGN_PART = 8
 
 
 @lru_cache(maxsize=1)
 def transliteration_pattern() -> re.Pattern:
     """Two or more parts of transliteration characters joined by a middle dot
-    (安德烈·切韦廖夫), the characters mined from the NER corpora (``tools/mine_transliteration.py``)."""
+    (某某·某某某某), the characters mined from the NER corpora (``tools/mine_transliteration.py``)."""
     chars = re.escape("".join(sorted(set(read_lines("name_transliteration_chars.txt")))))
-    # a part starts and ends with a mined character; a rarer one may stand between two (切韦廖夫)
+    # a part starts and ends with a mined character; a rarer one may stand between two (a character the corpora had too few times)
     part = f"[{chars}](?:[{chars}]|[\u4e00-\u9fff](?=[{chars}])){{0,{MAX_FOREIGN_PART - 1}}}"
     return re.compile(rf"{part}(?:\s?[{DOTS}]\s?{part})+")
 
@@ -411,7 +411,7 @@ MIN_FOREIGN_NER = 3
 def foreign_ner_people(text: str, ner_people: list[tuple[int, int]], titles: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """NER PERSON entities that are transliterations: kept when written with a middle
     dot, or when every character is a transliteration character and a person's context
-    supports the name: a title or a describing word right before it (女儿克里斯蒂娜),
+    supports the name: a title or a describing word right before it (女儿某某某某),
     a title or a verb of saying right after it. Clubs and places are transliterated
     too (a name alone is no evidence)."""
     title_starts, title_ends = {a for a, _ in titles}, {b for _, b in titles}
