@@ -80,8 +80,12 @@ class RangeIndex:
 
     def overlaps(self, start: int, end: int) -> bool:
         """Whether any range shares a character with [start, end)."""
+        return bool(self.overlapping(start, end))
+
+    def overlapping(self, start: int, end: int) -> list[tuple]:
+        """The ranges that share a character with [start, end)."""
         low = bisect.bisect_left(self.starts, start - self.longest + 1)
-        return any(s < end and start < e for s, e, _ in self.ranges[low:bisect.bisect_left(self.starts, end)])
+        return [r for r in self.ranges[low:bisect.bisect_left(self.starts, end)] if r[0] < end and start < r[1]]
 
 
 from . import dates, metrics, organisations, people, titles  # noqa: E402,F401  (registers components)
