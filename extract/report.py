@@ -59,10 +59,10 @@ def render_text(text: str, marks, roles) -> str:
     """The text with <mark> elements, and role anchors around each role's evidence."""
     opens, closes = defaultdict(list), defaultdict(list)
     for start, end, kind, anchor in non_overlapping(marks):
-        opens[start].append(f'<mark id="{anchor}" class="{kind}" style="background:{COLOURS[kind]}">')
+        opens[start].append(f'<mark id="{attr(anchor)}" class="{attr(kind)}" style="background:{COLOURS[kind]}">')
         closes[end].insert(0, f'<span class="label">{kind[:3]}</span></mark>')
     for role in roles:
-        opens[role["start"]].insert(0, f'<a class="role" id="{role["id"]}">')
+        opens[role["start"]].insert(0, f'<a class="role" id="{attr(role["id"])}">')
         closes[role["end"]].append("</a>")
     out = []
     for i, ch in enumerate(text):
@@ -71,6 +71,11 @@ def render_text(text: str, marks, roles) -> str:
         out.append(html.escape(ch))
     out.extend(closes.get(len(text), []))
     return "".join(out)
+
+
+def attr(value) -> str:
+    """``value`` escaped for a double-quoted HTML attribute (quotes included)."""
+    return html.escape(str(value), quote=True)
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
@@ -93,7 +98,7 @@ def render_document(ds: Dataset, doc: dict) -> str:
         link(r["id"], ds.people[r["person"]]["name"]), html.escape(r["title"]),
         html.escape(ds.organisations[r["organisation"]]["name"]) if r["organisation"] else "—",
     ] for r in roles]
-    metric_rows = [[link(m["id"], m["text"]), html.escape(str(m["value"])), html.escape(m["unit"]), m["qualifier"]] for m in metrics]
+    metric_rows = [[link(m["id"], m["text"]), html.escape(str(m["value"])), html.escape(m["unit"]), html.escape(m["qualifier"])] for m in metrics]
     date_rows = [[link(d["id"], d["text"]), html.escape(d["value"])] for d in dates]
     meta = " · ".join(html.escape(str(x)) for x in (doc_id, doc.get("published") or "no date", doc.get("outlet") or "no outlet"))
     return (

@@ -1,0 +1,80 @@
+"""Memory is bounded on long pages: they go through spaCy in pieces, fields have limits."""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+
+import pytest
+
+from extract.clean import CleanDocument
+from extract.ingest import RawDocument
+from extract.pipeline import MAX_TITLE_CHARS, analyse, document_record, text_pieces
+
+from .helpers import PROSE, ROOT
+
+
+def clean_doc(text: str, title: str | None = None) -> CleanDocument:
+    raw = RawDocument(id="long", source="long.txt", sha256="0" * 64, encoding="utf-8", format="text", text=text)
+    return CleanDocument(raw, title, None, None, text)
+
+
+@pytest.mark.parametrize("text", [
+    PROSE * 50,                              # one line of many sentences
+    (PROSE + "\n") * 40,                     # many lines
+    "该市新增就业岗位和企业数量" * 300,        # no line break, no sentence end
+    "短句。\n" * 500 + "没有标点的一长行" * 200,
+])
+def test_pieces_cover_the_text_in_order_and_none_is_over_the_limit(text):
+    pieces = text_pieces(text, 500)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(0 < end - start <= 500 for start, end in pieces)
+
+
+def test_pieces_end_at_sentence_ends_or_line_breaks_where_there_are_some():
+    text = (PROSE + "\n") * 40
+    for _, end in text_pieces(text, 300)[:-1]:
+        assert text[end - 1] in "。\n"
+
+
+def test_a_long_text_in_pieces_gives_the_records_of_the_whole(rules_nlp):
+    text = "\n".join(f"{PROSE}第{i}项工作于2023年{i % 12 + 1}月完成。" for i in range(60))
+    whole = analyse(rules_nlp, clean_doc(text), max_piece_chars=len(text))
+    pieces = analyse(rules_nlp, clean_doc(text), max_piece_chars=400)
+    assert whole["metrics"] and whole["dates"]
+    for kind in ("people", "organisations", "roles", "metrics", "dates"):
+        assert pieces[kind] == whole[kind], kind
+    for record in pieces["metrics"] + pieces["dates"]:
+        assert text[record["start"]:record["end"]] == record["text"]
+
+
+def test_a_title_is_cut_to_its_limit():
+    record = document_record(clean_doc(PROSE, title="没有标点的一长行" * 100_000))
+    assert len(record["title"]) == MAX_TITLE_CHARS and record["title"].endswith("…")
+    assert document_record(clean_doc(PROSE, title="短标题"))["title"] == "短标题"
+
+
+PEAK_SCRIPT = """
+import json, resource, sys
+from pathlib import Path
+from extract.pipeline import Processor
+outcome = Processor(None, None)(Path(sys.argv[1]))
+print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "chars": len(outcome["result"]["document"]["text"]) if "result" in outcome else 0}))
+"""
+
+
+@pytest.mark.slow
+def test_a_page_of_one_sentence_repeated_stays_under_a_gigabyte(tmp_path):
+    """2 MiB of one sentence on one line (the rules; benchmarks/long_pages.py measures
+    the model on 10 MiB): before pieces, a 2.7 MB page like it took 9.4 GB."""
+    page = tmp_path / "repeated.txt"
+    page.write_bytes((PROSE * (2 * 2**20 // len(PROSE.encode("utf-8")))).encode("utf-8"))
+    done = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, str(page)], capture_output=True, text=True,
+                          timeout=600, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout)
+    assert figures["chars"] > 600_000
+    assert figures["peak_mb"] < 1024, figures
