@@ -53,6 +53,7 @@ MEMORY_PAGES = {
     "one sentence repeated, one line": lambda n: repeat_to(SENTENCE, n),
     "one sentence repeated, a paragraph per 10 sentences": lambda n: repeat_to((SENTENCE * 10) + "\n", n),
     "one line without punctuation": lambda n: repeat_to(NO_PUNCTUATION, n),
+    "HTML, one paragraph element per sentence": lambda n: html_page(n),
 }
 PEAK_OF_ONE = """
 import json, resource, sys, time
@@ -80,10 +81,16 @@ def repeat_to(unit: str, n_bytes: int) -> str:
     return unit * (n_bytes // len(unit.encode("utf-8")))
 
 
-def measure_memory(model: str, n_bytes: int, folder: Path) -> dict:
+def html_page(n_bytes: int) -> str:
+    head, tail = "<html><head><title>某市就业形势</title></head><body><article>", "</article></body></html>"
+    return head + repeat_to(f"<p>{SENTENCE}</p>\n", n_bytes - len((head + tail).encode("utf-8"))) + tail
+
+
+def measure_memory(model: str, n_bytes: int, folder: Path, names: list[str]) -> dict:
     pages = {}
-    for name, make in MEMORY_PAGES.items():
-        path = folder / "page.txt"
+    for name in names:
+        make = MEMORY_PAGES[name]
+        path = folder / ("page.html" if name.startswith("HTML") else "page.txt")
         path.write_text(make(n_bytes), encoding="utf-8")
         done = subprocess.run([sys.executable, "-c", PEAK_OF_ONE, str(path), model], capture_output=True, text=True,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -100,13 +107,17 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--memory", action="store_true", help="peak RSS of a worker on pages of --mib MiB")
     parser.add_argument("--mib", type=float, default=9.99)
+    parser.add_argument("--pages", nargs="+", choices=list(MEMORY_PAGES), default=list(MEMORY_PAGES),
+                        help="with --memory: the pages to measure (the others keep their figures in the file)")
     args = parser.parse_args()
     machine = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
                "cpus": os.cpu_count(), "python": platform.python_version(), "cores_used": 1}
     if args.memory:
-        with tempfile.TemporaryDirectory() as tmp:
-            pages = measure_memory(args.model, int(args.mib * 2**20), Path(tmp))
         out = args.out or ROOT / "benchmarks" / "long_pages_memory.json"
+        earlier = json.loads(out.read_text(encoding="utf-8"))["pages"] if out.exists() else {}
+        with tempfile.TemporaryDirectory() as tmp:
+            pages = measure_memory(args.model, int(args.mib * 2**20), Path(tmp), args.pages)
+        pages = {name: pages.get(name) or earlier[name] for name in MEMORY_PAGES if name in pages or name in earlier}
         report = {"machine": machine, "model": os.path.relpath(args.model, ROOT) if args.model != "None" else "rules only",
                   "max_piece_chars": MAX_PIECE_CHARS, "pages": pages}
         out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -337,7 +337,14 @@ class WorkerPool:
         return ProcessPoolExecutor(self.workers, mp_context=self.context, initializer=_init_worker, initargs=self.initargs)
 
     def submit(self, path: Path) -> Future:
-        return self.executor.submit(_work, path)
+        """A future of ``path``'s outcome; if the pool is broken already, a future that
+        says so (the caller deals with it when it comes to that document)."""
+        try:
+            return self.executor.submit(_work, path)
+        except BrokenProcessPool as exc:
+            broken: Future = Future()
+            broken.set_exception(exc)
+            return broken
 
     def rebuild(self) -> None:
         self.close(terminate=True)

@@ -12,10 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from extract import pipeline, write
-from extract.cli import EXIT_OUTPUT, main
+from extract.cli import main
 from extract.pipeline import run
 
 from .helpers import write_pages
+
+EXIT_OUTPUT = 4  # extract.cli.EXIT_OUTPUT
 
 
 def cached_entries(cache):

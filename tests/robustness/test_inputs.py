@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from extract.cli import EXIT_SOME_FAILED, EXIT_USAGE, main
-from extract.ingest import decode_counting, display_path
+from extract import ingest
 from extract.pipeline import run
 from extract.write import validate_dir
 
@@ -69,9 +69,9 @@ def test_file_names_not_utf8_or_with_a_newline_are_reported_safely(tmp_path):
 
 
 def test_display_path_escapes_what_cannot_be_printed():
-    assert display_path(os.fsdecode(b"a\xffb")) == "a\\xffb"
-    assert display_path("a\nb\tc") == "a\\nb\\tc"
-    assert display_path("新闻稿.txt") == "新闻稿.txt"
+    assert ingest.display_path(os.fsdecode(b"a\xffb")) == "a\\xffb"
+    assert ingest.display_path("a\nb\tc") == "a\\nb\\tc"
+    assert ingest.display_path("新闻稿.txt") == "新闻稿.txt"
 
 
 @pytest.mark.parametrize("page", [
@@ -94,13 +94,13 @@ TEXT = "某市就业形势总体稳定\n" + PROSE * 3
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_byte_order_mark_is_recognised(encoding):
-    text, found, replaced = decode_counting(TEXT.encode(encoding))
+    text, found, replaced = ingest.decode_counting(TEXT.encode(encoding))
     assert (text, found, replaced) == (TEXT, encoding, 0)
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8"])
 def test_other_encodings_are_not_taken_for_utf16(encoding):
-    text, found, _ = decode_counting(TEXT.encode(encoding))
+    text, found, _ = ingest.decode_counting(TEXT.encode(encoding))
     assert text == TEXT and not found.startswith("utf-16")
 
 
@@ -119,5 +119,5 @@ def test_a_stray_byte_in_utf8_is_replaced_and_noted_in_run_json(tmp_path):
 
 
 def test_many_bad_bytes_are_not_taken_for_damaged_utf8():
-    _, found, replaced = decode_counting(TEXT.encode("gbk"))
+    _, found, replaced = ingest.decode_counting(TEXT.encode("gbk"))
     assert found == "gb18030" and replaced == 0

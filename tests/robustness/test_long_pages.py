@@ -9,7 +9,8 @@ import pytest
 
 from extract.clean import CleanDocument
 from extract.ingest import RawDocument
-from extract.pipeline import MAX_TITLE_CHARS, analyse, document_record, text_pieces
+from extract import pipeline
+from extract.pipeline import analyse, document_record
 
 from .helpers import PROSE, ROOT
 
@@ -26,7 +27,7 @@ def clean_doc(text: str, title: str | None = None) -> CleanDocument:
     "短句。\n" * 500 + "没有标点的一长行" * 200,
 ])
 def test_pieces_cover_the_text_in_order_and_none_is_over_the_limit(text):
-    pieces = text_pieces(text, 500)
+    pieces = pipeline.text_pieces(text, 500)
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
     assert all(0 < end - start <= 500 for start, end in pieces)
@@ -34,7 +35,7 @@ def test_pieces_cover_the_text_in_order_and_none_is_over_the_limit(text):
 
 def test_pieces_end_at_sentence_ends_or_line_breaks_where_there_are_some():
     text = (PROSE + "\n") * 40
-    for _, end in text_pieces(text, 300)[:-1]:
+    for _, end in pipeline.text_pieces(text, 300)[:-1]:
         assert text[end - 1] in "。\n"
 
 
@@ -51,7 +52,7 @@ def test_a_long_text_in_pieces_gives_the_records_of_the_whole(rules_nlp):
 
 def test_a_title_is_cut_to_its_limit():
     record = document_record(clean_doc(PROSE, title="没有标点的一长行" * 100_000))
-    assert len(record["title"]) == MAX_TITLE_CHARS and record["title"].endswith("…")
+    assert len(record["title"]) == pipeline.MAX_TITLE_CHARS and record["title"].endswith("…")
     assert document_record(clean_doc(PROSE, title="短标题"))["title"] == "短标题"
 
 

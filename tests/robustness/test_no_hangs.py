@@ -13,12 +13,25 @@ from extract import pipeline
 from extract.pipeline import run
 from filelock import FileLock
 
-from extract.write import lock_path, validate_dir
+from extract.write import validate_dir
 
 from .helpers import cli, start_cli, write_pages
 
 
-def test_a_killed_worker_costs_its_document_only_and_the_run_goes_on(tmp_path, monkeypatch):
+@pytest.fixture()
+def deadline():
+    """A run in this process that hangs fails the test after two minutes (SIGALRM)."""
+    def hung(signum, frame):
+        raise TimeoutError("the run hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_killed_worker_costs_its_document_only_and_the_run_goes_on(tmp_path, monkeypatch, deadline):
     paths = write_pages(tmp_path / "in", 12)
     doomed = paths[5]
     process = pipeline.Processor.__call__
@@ -39,7 +52,7 @@ def test_a_killed_worker_costs_its_document_only_and_the_run_goes_on(tmp_path, m
     assert validate_dir(tmp_path / "out") == []
 
 
-def test_a_worker_that_dies_twice_is_still_one_failure_per_document(tmp_path, monkeypatch):
+def test_a_worker_that_dies_twice_is_still_one_failure_per_document(tmp_path, monkeypatch, deadline):
     paths = write_pages(tmp_path / "in", 9)
     doomed = {paths[1], paths[7]}
     process = pipeline.Processor.__call__
@@ -97,6 +110,8 @@ def test_sigterm_and_sigint_end_the_run_cleanly_and_leave_the_old_dataset(tmp_pa
 
 def test_a_second_run_into_the_same_out_is_refused_while_the_first_writes(tmp_path):
     write_pages(tmp_path / "in", 2)
+    from extract.write import lock_path
+
     out = tmp_path / "out"
     with FileLock(str(lock_path(out))):  # as the first run holds it
         started = time.monotonic()

@@ -11,9 +11,11 @@ from click.testing import CliRunner
 from extract.cli import EXIT_INVALID, main
 from extract.pipeline import run
 from extract.report import render_report
-from extract.write import MAX_MESSAGES, validate_dir
+from extract.write import validate_dir
 
 from .helpers import write_pages
+
+MAX_MESSAGES = 50  # extract.write.MAX_MESSAGES
 
 
 @pytest.fixture()
