@@ -56,14 +56,16 @@ MEMORY_PAGES = {
     "HTML, one paragraph element per sentence": lambda n: html_page(n),
 }
 PEAK_OF_ONE = """
-import json, resource, sys, time
+import json, pickle, resource, sys, tempfile, time
 from pathlib import Path
 from extract.pipeline import Processor
-processor = Processor(None if sys.argv[2] == "None" else sys.argv[2], None)
-loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-start = time.perf_counter()
-outcome = processor(Path(sys.argv[1]))
-seconds = time.perf_counter() - start
+with tempfile.TemporaryDirectory() as cache:
+    processor = Processor(None if sys.argv[2] == "None" else sys.argv[2], Path(cache))
+    loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    outcome = processor(Path(sys.argv[1]))  # read, clean, analyse, write the cache entry
+    sent = len(pickle.dumps((outcome, processor.take_timings())))  # as a worker sends it back
+    seconds = time.perf_counter() - start
 result = outcome.get("result")
 print(json.dumps({
     "seconds": round(seconds, 1), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -72,6 +74,7 @@ print(json.dumps({
     "text_chars": len(result["document"]["text"]) if result else 0,
     "title_chars": len(result["document"]["title"] or "") if result else 0,
     "records": sum(len(result[k]) for k in ("people", "organisations", "roles", "metrics", "dates")) if result else 0,
+    "result_pickle_mb": round(sent / 2**20, 1),
 }))
 """
 

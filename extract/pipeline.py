@@ -10,19 +10,18 @@ order of results (and so the output bytes) does not depend on their number.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing
-import itertools
 import os
 import signal
 import tempfile
 import time
-from collections import deque
-from contextlib import closing
+from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -34,7 +33,7 @@ from .clean import CleanDocument, clean
 from .ingest import IngestError, RawDocument, display_path, iter_sources, read_document
 from .nlp import DEFAULT_MODEL, load_pipeline, model_name
 from .split import sentence_spans
-from .write import DatasetBuilder, staged_dataset, write_atomic
+from .write import DatasetBuilder, staged_dataset, write_json_atomic
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ class RunResult:
 MAX_TITLE_CHARS = 300
 MAX_OUTLET_CHARS = 100
 # Texts longer than this go through the spaCy pipeline in pieces of at most this many
-# characters (cut at line breaks, then at sentence ends, then anywhere), one piece at a
+# characters (cut at a line break or sentence end, a longer sentence anywhere), one at a
 # time, so that a worker's memory does not grow with the page (a 2.7 MB page of one
 # repeated sentence took 9.4 GB in one Doc). Shorter texts, every page of the
 # development set among them, are analysed whole, as before.
@@ -280,7 +279,7 @@ class Processor:
         """Keep ``result`` in the cache; if the cache cannot be written (read-only, full
         disk), warn once and go on without a cache."""
         try:
-            write_atomic(path, json.dumps(result, ensure_ascii=False))
+            write_json_atomic(path, result)
         except OSError as exc:
             log.warning("cache %s cannot be written (%s); going on without a cache", self.cache_dir, exc.strerror or exc)
             self.cache_dir = None

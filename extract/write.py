@@ -67,11 +67,23 @@ def current_umask() -> int:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    write_atomic_with(path, lambda handle: handle.write(text))
+
+
+def write_json_atomic(path: Path, data) -> None:
+    """Write ``data`` as compact JSON to ``path`` (as :func:`write_atomic`), encoded piece
+    by piece as it is written: a long page's result, encoded whole, costs several times
+    its size in memory at once (the encoder's list of pieces and the joined text)."""
+    write_atomic_with(path, lambda handle: json.dump(data, handle, ensure_ascii=False))
+
+
+def write_atomic_with(path: Path, write) -> None:
+    """Call ``write(handle)`` on a temporary file in ``path``'s folder, then rename it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; use the usual mode

@@ -61,7 +61,7 @@ def test_a_cache_that_fills_up_during_the_run_warns_once_and_costs_nothing(tmp_p
     def full(path, text):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(pipeline, "write_atomic", full)
+    monkeypatch.setattr(pipeline, "write_json_atomic", full)
     with caplog.at_level(logging.WARNING, logger="extract"):
         result = run([tmp_path / "in"], tmp_path / "out", None, cache_dir=tmp_path / "cache")
     assert result.documents == 4 and not result.failures

@@ -78,3 +78,29 @@ def test_a_page_of_one_sentence_repeated_stays_under_a_gigabyte(tmp_path):
     figures = json.loads(done.stdout)
     assert figures["chars"] > 600_000
     assert figures["peak_mb"] < 1024, figures
+
+
+def test_cleaning_a_long_line_does_not_list_its_characters():
+    """Cleaning judged a line by lists of its characters (80 bytes each): a 3-million-
+    character line took 500 MB. Counting takes no memory."""
+    import tracemalloc
+
+    from extract.clean import han_ratio
+
+    line = "该市新增就业岗位和企业数量，" * 20_000
+    tracemalloc.start()
+    try:
+        ratio = han_ratio(line)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert ratio == pytest.approx(13 / 14)
+    assert peak < 1_000_000, peak
+
+
+def test_a_cache_entry_is_written_as_json_would_dump_it(tmp_path):
+    from extract.write import write_json_atomic
+
+    data = {"document": {"text": "某市\n\"引号\""}, "metrics": [{"value": 1.5}]}
+    write_json_atomic(tmp_path / "entry.json", data)
+    assert (tmp_path / "entry.json").read_text(encoding="utf-8") == json.dumps(data, ensure_ascii=False)
