@@ -466,10 +466,10 @@ def run(
     ``cache_dir`` keeps per-document results (default: ``.<out>.cache`` beside the
     output folder); ``progress`` is called once per document with the running result.
     """
-    cache_dir = usable_cache_dir(cache_dir if cache_dir is not None else default_cache_dir(out_dir))
     result = RunResult()
     seen: dict[str, str] = {}
-    with staged_dataset(out_dir) as staging:
+    with staged_dataset(out_dir) as staging:  # --out checked and locked first
+        cache_dir = usable_cache_dir(cache_dir if cache_dir is not None else default_cache_dir(out_dir))
         builder = DatasetBuilder(staging, fmt)
         try:
             with closing(outcomes(iter_sources(inputs), model, cache_dir, workers)) as stream:

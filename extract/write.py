@@ -475,6 +475,10 @@ def check_output(out_dir: Path, min_free: int = MIN_FREE_BYTES) -> None:
     file, it or the folder it is in is not writable, or the disk there is (nearly) full."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError(f"--out {out_dir} is a file, not a folder")
+    here = Path.cwd().resolve()
+    if out_dir.resolve() in (here, *here.parents):
+        # the dataset folder is replaced whole at the end of a run: not the folder we are in
+        raise OutputError(f"--out {out_dir} is the current folder or holds it; name a folder for the dataset")
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

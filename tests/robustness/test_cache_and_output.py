@@ -117,3 +117,12 @@ def test_a_disk_full_while_writing_is_one_line(tmp_path, monkeypatch):
         f"error: writing the dataset failed: No space left on device (documents.json); "
         f"{tmp_path / 'out'} is as it was before the run"]
     assert not (tmp_path / "out").exists()
+
+
+def test_out_that_is_the_current_folder_is_refused(tmp_path, monkeypatch):
+    write_pages(tmp_path / "in", 1)
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    result = invoke(tmp_path / "in", "--out", ".")
+    assert result.exit_code == EXIT_OUTPUT and "current folder" in result.output
+    assert list((tmp_path / "work").iterdir()) == []
