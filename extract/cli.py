@@ -212,7 +212,9 @@ def schemas(out_dir: Path) -> None:
 @main.command()
 @click.argument("dataset", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def validate(dataset: Path) -> None:
-    """Validate an existing dataset folder; names file, record and field of each violation."""
+    """Validate an existing dataset folder: each file against its schema, and across files
+    that referenced ids exist, ids are unique, offsets fall on their document's text and
+    run.json's counts match; names file, record and field of each problem (at most 50)."""
     from .write import validate_dir
 
     problems = validate_dir(dataset)
