@@ -101,11 +101,12 @@ def test_report_on_an_invalid_dataset_says_so(dataset):
 class Tags(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.tags, self.attrs = [], []
+        self.tags, self.attrs, self.ids = [], [], set()
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         self.attrs.extend(name for name, _ in attrs)
+        self.ids.update(value for name, value in attrs if name == "id")
 
 
 def test_the_report_escapes_a_file_name_that_carries_markup(tmp_path):
@@ -120,3 +121,8 @@ def test_the_report_escapes_a_file_name_that_carries_markup(tmp_path):
     parser = Tags()
     parser.feed(render_report(out))
     assert "b" not in parser.tags and "onmouseover" not in parser.attrs
+    # no value broke out of its attribute: only the page's own attributes, and each
+    # record's id read back whole
+    assert set(parser.attrs) <= {"lang", "charset", "id", "class", "style", "href"}, set(parser.attrs)
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics and {m["id"] for m in metrics} <= parser.ids
