@@ -1,7 +1,9 @@
 """Command line: ``extract run``, ``extract schemas``, ``extract validate``.
 
 Exit codes: 0 success; 1 some input files failed (the others were processed and the
-dataset written); 2 usage error; 3 the dataset does not validate.
+dataset written); 2 usage error; 3 the dataset does not validate; 4 the output folder
+cannot take the dataset (a file, read-only, disk full); 5 another run is writing to the
+output folder; 130 interrupted (Ctrl-C or SIGTERM; the previous dataset is unchanged).
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import click
 from . import __version__
 from .schema import all_schemas
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_OUTPUT, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,12 +35,57 @@ def read_input_list(inputs: tuple[Path, ...], from_stdin: bool) -> list[Path]:
     for item in inputs:
         text = str(item)
         if any(c in text for c in "*?[") and not item.exists():
-            paths.extend(sorted(Path().glob(text)))
+            paths.extend(expand_glob(text))
         else:
             paths.append(item)
     if from_stdin:
         paths.extend(Path(line.strip()) for line in sys.stdin if line.strip())
     return paths
+
+
+def expand_glob(pattern: str) -> list[Path]:
+    """The paths matching ``pattern`` (relative or absolute; ``**`` spans folders), sorted;
+    a pattern that matches nothing is a usage error, not an empty (or default) input."""
+    import glob
+
+    from .ingest import display_path
+
+    matches = sorted(glob.glob(pattern, recursive=True))
+    if not matches:
+        raise click.UsageError(f"no file matches {display_path(pattern)!r}")
+    return [Path(m) for m in matches]
+
+
+def checked_model(model: Path | None) -> Path | None:
+    """The pipeline folder to use: ``--model none`` is the rules alone, no --model the
+    shipped one; a --model folder that holds no loadable pipeline is a usage error (a
+    typo must not quietly give a run with the rules alone)."""
+    from .nlp import DEFAULT_MODEL
+
+    if model is None:
+        return DEFAULT_MODEL
+    if str(model) == "none":
+        return None
+    config = model / "config.cfg"
+    if not config.is_file():
+        raise click.BadParameter(f"{model} is not a spaCy pipeline folder (no config.cfg); "
+                                 "use --model none for the rules alone", param_hint="--model")
+    try:
+        import spacy
+
+        spacy.util.load_config(config)
+    except Exception as exc:  # spaCy raises several kinds for a broken config
+        raise click.BadParameter(f"{model}/config.cfg does not load: {type(exc).__name__}: {exc}",
+                                 param_hint="--model") from None
+    return model
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C: the run stops, its temporary files are removed."""
+
+
+def terminate_like_interrupt(signum, frame) -> None:
+    raise Terminated()
 
 
 def show_progress(quiet: bool) -> bool:
@@ -154,27 +202,42 @@ def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, qui
       0  every file was processed
       1  some files failed: each is named with its reason on stderr and in run.json;
          the other files were processed and the dataset was written
-      2  usage error
+      2  usage error (a glob that matches nothing, a --model that does not load)
+      4  --out cannot take the dataset (a file, read-only, disk full)
+      5  another run is writing to --out
+      130  interrupted by Ctrl-C or SIGTERM: --out is as it was
     """
-    from .nlp import DEFAULT_MODEL
-    from .pipeline import run as run_pipeline
+    import signal
+
+    from .write import OutputError, OutputLocked
 
     if verbose:
         logging.getLogger("extract").setLevel(logging.INFO)
-    chosen = None if model is not None and str(model) == "none" else (model or DEFAULT_MODEL)
+    chosen = checked_model(model)
     paths = read_input_list(inputs, from_stdin) or [Path("seeds")]
     started = time.perf_counter()
-    if engine == "ray":
-        from .ray_engine import run as run_on_ray
+    previous = signal.signal(signal.SIGTERM, terminate_like_interrupt)
+    try:
+        result = execute(paths, out_dir, chosen, workers, fmt, engine, cache_dir, quiet, progress_every)
+    except OutputLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_OUTPUT)
+    except KeyboardInterrupt as exc:
+        why = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
+        click.echo(f"{why}: no dataset written; {out_dir} is as it was before the run", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:  # a full disk while writing, say: one line, not a traceback
+        from .ingest import display_path
 
-        result = run_on_ray(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir,
-                            quiet=not show_progress(quiet), progress=None if quiet else every_call_lines())
-    elif show_progress(quiet):
-        result = run_with_bar(run_pipeline, inputs=paths, out_dir=out_dir, model=chosen, workers=workers, fmt=fmt,
-                              cache_dir=cache_dir)
-    else:
-        result = run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir,
-                              progress=None if quiet else progress_lines(progress_every))
+        where = f" ({display_path(exc.filename)})" if exc.filename else ""
+        click.echo(f"error: writing the dataset failed: {exc.strerror or exc}{where}; "
+                   f"{out_dir} is as it was before the run", err=True)
+        sys.exit(EXIT_OUTPUT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for failure in result.failures:
         click.echo(f"error: {failure['source']}: {failure['reason']}", err=True)
     if verbose:
@@ -188,6 +251,27 @@ def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, qui
             err=True,
         )
     sys.exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
+
+
+def execute(paths, out_dir, chosen, workers, fmt, engine, cache_dir, quiet, progress_every):
+    """The run on the chosen engine, with a progress bar on a terminal or progress lines
+    without one; its RunResult."""
+    from .pipeline import run as run_pipeline
+
+    if engine == "ray":
+        from .pipeline import default_cache_dir
+        from .ray_engine import run as run_on_ray
+        from .write import staged_dataset
+
+        with staged_dataset(out_dir) as staging:
+            return run_on_ray(paths, staging, chosen, workers=workers, fmt=fmt,
+                              cache_dir=cache_dir if cache_dir is not None else default_cache_dir(out_dir),
+                              quiet=not show_progress(quiet), progress=None if quiet else every_call_lines())
+    if show_progress(quiet):
+        return run_with_bar(run_pipeline, inputs=paths, out_dir=out_dir, model=chosen, workers=workers, fmt=fmt,
+                            cache_dir=cache_dir)
+    return run_pipeline(paths, out_dir, chosen, workers=workers, fmt=fmt, cache_dir=cache_dir,
+                        progress=None if quiet else progress_lines(progress_every))
 
 
 @main.command()
@@ -205,7 +289,9 @@ def schemas(out_dir: Path) -> None:
 @main.command()
 @click.argument("dataset", type=click.Path(path_type=Path, exists=True, file_okay=False))
 def validate(dataset: Path) -> None:
-    """Validate an existing dataset folder; names file, record and field of each violation."""
+    """Validate an existing dataset folder: each file against its schema, and across files
+    that referenced ids exist, ids are unique, offsets fall on their document's text and
+    run.json's counts match; names file, record and field of each problem (at most 50)."""
     from .write import validate_dir
 
     problems = validate_dir(dataset)
@@ -225,7 +311,13 @@ def report(dataset: Path, out_file: Path | None) -> None:
     (aliases, the documents they appear in), each text with its records highlighted.
     Beyond 300 documents, one page per document in a folder beside the report."""
     from .report import write_report
+    from .write import validate_dir
 
+    problems = validate_dir(dataset, limit=3)
+    if problems:
+        click.echo(f"error: {dataset} is not a valid dataset, no report written; "
+                   f"`extract validate {dataset}` lists the problems. First: {problems[0]}", err=True)
+        sys.exit(EXIT_INVALID)
     target = out_file or dataset.parent / "report.html"
     written = write_report(dataset, target)
     extra = f" (and {len(written) - 1} pages in {written[1].parent})" if len(written) > 1 else ""

@@ -6,7 +6,9 @@ file and the reason, so the run can report them and go on with the other files.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +54,7 @@ class RawDocument:
     encoding: str
     format: str  # "text" or "html"
     text: str
+    replaced: int = 0  # bytes not valid in the encoding, replaced by U+FFFD (see decode)
 
 
 @dataclass(frozen=True)
@@ -108,22 +111,95 @@ def truncated_utf8(data: bytes) -> bool:
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding). Raises ValueError with a reason."""
+    text, encoding, _ = decode_counting(data)
+    return text, encoding
+
+
+def decode_counting(data: bytes) -> tuple[str, str, int]:
+    """Decode bytes to text; returns (text, encoding, bytes replaced). Raises ValueError
+    with a reason. UTF-16 without a byte-order mark is recognised; a UTF-8 page with a
+    few stray bytes keeps its text, each bad byte replaced by U+FFFD."""
     if not data.strip():
         raise ValueError("empty file")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    utf16 = unmarked_utf16(data)
+    if utf16 is None and b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ValueError("binary file (NUL bytes)")
-    encoding = detect_encoding(data)
-    try:
-        # A file cut inside its last UTF-8 character loses only that character.
-        text = data.decode(encoding, errors="ignore") if encoding == "utf-8" and truncated_utf8(data) else data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise ValueError(f"undecodable as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}") from None
+    replaced = 0
+    if utf16 is not None:
+        text, encoding = data.decode(utf16), utf16
+    elif (stray := stray_utf8_bytes(data)) is not None:
+        text, encoding, replaced = data.decode("utf-8", errors="replace"), "utf-8", stray
+    else:
+        encoding = detect_encoding(data)
+        try:
+            # A file cut inside its last UTF-8 character loses only that character.
+            text = data.decode(encoding, errors="ignore") if encoding == "utf-8" and truncated_utf8(data) else data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise ValueError(f"undecodable as {encoding}: {exc.reason if hasattr(exc, 'reason') else exc}") from None
     text = text.lstrip("\ufeff")
     if len(CONTROL.findall(text[:10_000])) > 10:
         raise ValueError("binary file (control characters)")
     if not text.strip():
         raise ValueError("no text after decoding")
-    return text, encoding.replace("utf-8-sig", "utf-8")
+    return text, encoding.replace("utf-8-sig", "utf-8"), replaced
+
+
+# Characters of Chinese news text: Han, ASCII, CJK and full-width punctuation, general
+# punctuation. Bytes read in the wrong encoding give few of them.
+PLAUSIBLE_CHAR = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3000-\u303f\uff00-\uffef\u2000-\u206f\x20-\x7e\t\n\r\u00b7]")
+HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+UTF16_SAMPLE_BYTES = 20_000
+UTF16_MIN_PLAUSIBLE = 0.95
+
+
+def unmarked_utf16(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" if ``data`` (no byte-order mark) reads as Chinese or
+    ASCII text in it, else None. Chinese in UTF-16 is rarely valid UTF-8, and in the wrong
+    byte order or another encoding its code units fall outside the common ranges."""
+    if len(data) % 2 or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    sample = data[:UTF16_SAMPLE_BYTES]
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(name)
+        except UnicodeDecodeError:
+            continue
+        plausible = len(PLAUSIBLE_CHAR.findall(text))
+        if text.strip() and plausible >= UTF16_MIN_PLAUSIBLE * len(text) and (HAN_CHAR.search(text) or "\n" in text):
+            try:
+                data.decode(name)
+            except UnicodeDecodeError:
+                continue
+            return name
+    return None
+
+
+MAX_STRAY_SHARE = 0.001  # at most one bad byte in a thousand (and at least MIN_MULTIBYTE good characters)
+MIN_MULTIBYTE = 20
+
+
+def stray_utf8_bytes(data: bytes) -> int | None:
+    """The number of bytes that are not valid UTF-8 in ``data`` if they are few among
+    much valid multi-byte UTF-8 (a page damaged in a few places), else None (valid
+    UTF-8, or another encoding)."""
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    if truncated_utf8(data):
+        return None
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    multibyte = sum(1 for c in text if ord(c) > 0x7F) - bad
+    if bad <= 0 or multibyte < MIN_MULTIBYTE or bad > MAX_STRAY_SHARE * len(data) + 1:
+        return None
+    return bad
 
 
 def sniff_format(path: Path, text: str) -> str:
@@ -132,28 +208,49 @@ def sniff_format(path: Path, text: str) -> str:
     return "html" if HTML_SNIFF.search(text[:2000]) else "text"
 
 
+def display_path(path: Path | str) -> str:
+    """``path`` as text that is safe to print and to write as UTF-8: bytes that are not
+    valid UTF-8 as ``\\xNN``, control characters (a newline in a name) as escapes."""
+    text = os.fsdecode(path) if not isinstance(path, str) else path
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def check_regular_file(path: Path, info: os.stat_result, source: str) -> None:
+    """Refuse what is not a regular file (a FIFO or a device would block the reader)."""
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise IngestError(source, f"unreadable: {kind}")
+
+
 def read_document(path: Path, max_bytes: int = MAX_BYTES, doc_id: str | None = None) -> RawDocument:
     """Read one source file (its document gets ``doc_id``, by default the file name
     without extension). Raises :class:`IngestError` naming the file and the reason."""
-    source = str(path)
+    source = display_path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        check_regular_file(path, info, source)
+        size = info.st_size
         if size > max_bytes:
             raise IngestError(source, f"too large: {size / 2**20:.1f} MiB (limit {max_bytes / 2**20:.0f} MiB)")
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(source, f"unreadable: {exc.strerror or exc}") from None
     try:
-        text, encoding = decode(data)
+        text, encoding, replaced = decode_counting(data)
     except ValueError as exc:
         raise IngestError(source, str(exc)) from None
     return RawDocument(
-        id=doc_id if doc_id is not None else doc_id_for(path),
+        id=display_path(doc_id if doc_id is not None else doc_id_for(path)),
         source=source,
         sha256=sha256_of(data),
         encoding=encoding,
         format=sniff_format(path, text),
         text=text.replace("\r\n", "\n").replace("\r", "\n"),
+        replaced=replaced,
     )
 
 

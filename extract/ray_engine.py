@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 # each call leaves a block, and the repartition after the actors costs by the block
 BATCH_SIZE = 8
 STREAM_BATCH = 1024  # rows per batch when the driver writes a table
-SUMMARY_COLUMNS = ["order", "doc_id", "source", "reason", "cached", "timings"]
+SUMMARY_COLUMNS = ["order", "doc_id", "source", "reason", "cached", "timings", "repairs"]
 # JSON lists built from a document's result (see document_columns), "[]" if it failed
 DERIVED_COLUMNS = ["items", "people", "organisations", "roles"]
 
@@ -76,6 +76,7 @@ class DocumentActor:
             out["reason"].append(failure.get("reason", ""))
             out["cached"].append(bool(outcome.get("cached", False)))
             out["timings"].append(json.dumps(timings))
+            out["repairs"].append(json.dumps(result.get("repairs", []) if result else [], ensure_ascii=False))
             for column, value in document_columns(int(order), result, self.fmt).items():
                 out[column].append(value)
         return out
@@ -440,7 +441,7 @@ def run(
         log.info("ray: duplicates dropped at %.1f s", time.perf_counter() - clock)
         counts = write_tables(accepted if result.documents else None, out_dir, fmt)
         log.info("ray: tables written at %.1f s", time.perf_counter() - clock)
-        write_table(out_dir, RUN_RECORD, run_record(model, result, counts))
+        write_table(out_dir, RUN_RECORD, run_record(model, result, counts, fmt))
         return result
     finally:
         if started:
@@ -468,6 +469,7 @@ def tally(outcomes, result) -> list[int]:
                 first_sources[row["doc_id"]] = row["source"]
             result.documents += 1
             result.cached += int(row["cached"])
+            result.repairs.extend(json.loads(row["repairs"]))
     result.failures += [{"source": source, "reason": duplicate_reason(doc_id, first_sources)}
                         for source, doc_id in refused.values()]
     return list(refused)
@@ -497,7 +499,7 @@ def linked_tables(accepted, fmt: str):
     return rows.sort(["table", "key"]).materialize()
 
 
-def run_record(model, result, counts: dict[str, int]) -> dict:
+def run_record(model, result, counts: dict[str, int], fmt: str) -> dict:
     from .pipeline import model_label
 
     return {
@@ -508,10 +510,12 @@ def run_record(model, result, counts: dict[str, int]) -> dict:
         "failures": sorted(result.failures, key=lambda f: f["source"]),
         "skipped": result.skipped,
         "counts": counts,
+        "repairs": sorted(result.repairs, key=lambda r: r["source"]),
+        "tables": {name: f"{name}.{'jsonl' if fmt == 'jsonl' else 'json'}" for name in counts},
     }
 
 
 def write_empty(out_dir: Path, fmt: str, model, result):
     counts = write_sorted([], out_dir, fmt)
-    write_table(out_dir, RUN_RECORD, run_record(model, result, counts))
+    write_table(out_dir, RUN_RECORD, run_record(model, result, counts, fmt))
     return result

@@ -115,8 +115,14 @@ class Skipped(Record):
     reason: str = Field(description="why it is not an input: not HTML or text (binary, a script, data), hidden, empty")
 
 
+class Repair(Record):
+    source: str
+    note: str = Field(description="what was repaired, e.g. bytes not valid in the encoding replaced")
+
+
 class Run(Record):
-    """The run record: what was read, what failed and why, what was written."""
+    """The run record: what was read, what failed and why, what was written. Written
+    last: a dataset without it is incomplete."""
 
     pipeline_version: str
     model: str = Field(description="name and version of the spaCy pipeline used")
@@ -125,6 +131,8 @@ class Run(Record):
     failures: list[Failure]
     skipped: list[Skipped] = Field(default=[], description="files in input folders that were not read, and why")
     counts: dict[str, NonNegInt]
+    tables: dict[str, str] = Field(default_factory=dict, description="table name -> its file in this folder")
+    repairs: list[Repair] = Field(default_factory=list, description="documents kept after a repair of their input")
 
 
 def table(model: type[Record]) -> type[RootModel]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections import defaultdict
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -65,11 +67,23 @@ def current_umask() -> int:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    write_atomic_with(path, lambda handle: handle.write(text))
+
+
+def write_json_atomic(path: Path, data) -> None:
+    """Write ``data`` as compact JSON to ``path`` (as :func:`write_atomic`), encoded piece
+    by piece as it is written: a long page's result, encoded whole, costs several times
+    its size in memory at once (the encoder's list of pieces and the joined text)."""
+    write_atomic_with(path, lambda handle: json.dump(data, handle, ensure_ascii=False))
+
+
+def write_atomic_with(path: Path, write) -> None:
+    """Call ``write(handle)`` on a temporary file in ``path``'s folder, then rename it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; use the usual mode
@@ -260,7 +274,8 @@ class DatasetBuilder:
             TableSink(self.out_dir, name, self.fmt).finish(rows)
             counts[name] = len(rows)
         counts = {name: counts[name] for name in TABLES}
-        write_table(self.out_dir, RUN_RECORD, {**run, "counts": counts})
+        tables = {name: f"{name}.{'jsonl' if self.fmt == 'jsonl' else 'json'}" for name in TABLES}
+        write_table(self.out_dir, RUN_RECORD, {**run, "counts": counts, "tables": tables})
         return counts
 
     def abort(self) -> None:
@@ -309,24 +324,227 @@ def assemble(results: list[dict]) -> dict[str, list[dict]]:
         return {name: json.loads((Path(tmp) / f"{name}.json").read_text(encoding="utf-8")) for name in TABLES}
 
 
-def validate_dir(out_dir: Path) -> list[str]:
-    """Schema violations of the dataset in ``out_dir`` (missing files included).
-    JSON arrays (``name.json``) and JSON Lines (``name.jsonl``) are both read."""
-    problems = []
+MAX_MESSAGES = 50  # validate_dir reports at most this many problems, then how many more
+MAX_FILE_BYTES = 4 * 2**30  # a table larger than this is not loaded to be validated
+
+
+def load_file(out_dir: Path, name: str):
+    """(data, None) for output file ``name`` (``name.json`` or ``name.jsonl``), or
+    (None, problem) if it is missing or cannot be read as JSON."""
+    path, lines = out_dir / f"{name}.json", out_dir / f"{name}.jsonl"
+    found = path if path.exists() else lines if lines.exists() else None
+    if found is None:
+        return None, f"{name}.json: missing"
+    try:
+        size = found.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, f"{found.name}: too large to validate ({size / 2**30:.1f} GiB, limit {MAX_FILE_BYTES / 2**30:.0f} GiB)"
+        if found == path:
+            return json.loads(path.read_text(encoding="utf-8")), None
+        with lines.open(encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()], None
+    except RecursionError:
+        return None, f"{found.name}: not readable JSON: nested too deeply"
+    except MemoryError:
+        return None, f"{found.name}: too large to load into memory"
+    except (OSError, ValueError) as exc:
+        return None, f"{found.name}: not readable JSON: {exc}"
+
+
+def validate_dir(out_dir: Path, limit: int = MAX_MESSAGES) -> list[str]:
+    """The problems of the dataset in ``out_dir``: files missing or not JSON, schema
+    violations, and (in the files that fit their schema) broken references, repeated
+    ids, offsets outside their document's text or not on the record's text, and
+    run.json's counts that differ from the tables. At most ``limit`` messages, then one
+    saying how many more. JSON arrays and JSON Lines are both read."""
+    problems: list[str] = []
+    valid: dict[str, object] = {}
     for name in [*TABLES, RUN_RECORD]:
-        path = out_dir / f"{name}.json"
-        lines = out_dir / f"{name}.jsonl"
-        try:
-            if path.exists():
-                data = json.loads(path.read_text(encoding="utf-8"))
-            elif lines.exists():
-                with lines.open(encoding="utf-8") as handle:
-                    data = [json.loads(line) for line in handle if line.strip()]
-            else:
-                problems.append(f"{name}.json: missing")
-                continue
-        except (OSError, ValueError) as exc:
-            problems.append(f"{name}.json: not readable JSON: {exc}")
+        data, problem = load_file(out_dir, name)
+        if problem:
+            problems.append(problem)
             continue
-        problems.extend(validation_errors(name, data))
+        errors = validation_errors(name, data)
+        problems.extend(errors)
+        if not errors:
+            valid[name] = data
+    problems.extend(integrity_problems(valid, out_dir))
+    if len(problems) > limit:
+        problems = problems[:limit] + [f"... and {len(problems) - limit} more problems"]
     return problems
+
+
+def integrity_problems(tables: dict, out_dir: Path | None = None) -> list[str]:
+    """What the schemas cannot check, across the tables given (those that fit their schema)."""
+    problems: list[str] = []
+    for name, rows in tables.items():
+        if name != RUN_RECORD:
+            problems.extend(repeated_ids(name, rows))
+    documents = tables.get("documents")
+    texts = {d["id"]: d["text"] for d in documents} if documents is not None else None
+    if documents is not None:
+        for d in documents:
+            for i, sentence in enumerate(d["sentences"]):
+                problems.extend(offset_problems("documents", f"{d['id']} sentence {i}", sentence, d["text"]))
+    if texts is not None:
+        for name in ("people", "organisations"):
+            for record in tables.get(name) or []:
+                for i, m in enumerate(record["mentions"]):
+                    where = f"{record['id']} mention {i}"
+                    problems.extend(reference_problems(name, where, "doc_id", m["doc_id"], texts, "documents"))
+                    if m["doc_id"] in texts:
+                        problems.extend(offset_problems(name, where, m, texts[m["doc_id"]]))
+        for name in ("roles", "metrics", "dates"):
+            for record in tables.get(name) or []:
+                problems.extend(reference_problems(name, record["id"], "doc_id", record["doc_id"], texts, "documents"))
+                if record["doc_id"] in texts:
+                    problems.extend(offset_problems(name, record["id"], record, texts[record["doc_id"]]))
+    people, organisations = tables.get("people"), tables.get("organisations")
+    for role in tables.get("roles") or []:
+        if people is not None:
+            problems.extend(reference_problems("roles", role["id"], "person", role["person"],
+                                               {p["id"] for p in people}, "people"))
+        if organisations is not None and role["organisation"] is not None:
+            problems.extend(reference_problems("roles", role["id"], "organisation", role["organisation"],
+                                               {o["id"] for o in organisations}, "organisations"))
+    if RUN_RECORD in tables:
+        problems.extend(run_record_problems(tables[RUN_RECORD], tables, out_dir))
+    return problems
+
+
+def repeated_ids(name: str, rows: list[dict]) -> list[str]:
+    seen: set[str] = set()
+    problems = []
+    for i, row in enumerate(rows):
+        if row["id"] in seen:
+            problems.append(f"{name}.json: record {i} (id {row['id']}): id repeated")
+        seen.add(row["id"])
+    return problems
+
+
+def reference_problems(name: str, where: str, field: str, value, known, target: str) -> list[str]:
+    if value in known:
+        return []
+    return [f"{name}.json: {where}, field {field}: {value!r} is not an id in {target}.json"]
+
+
+def offset_problems(name: str, where: str, record: dict, text: str) -> list[str]:
+    """``0 <= start < end <= len(text)`` and, for a record with a ``text``, that it is
+    the text at its offsets."""
+    start, end = record["start"], record["end"]
+    if not 0 <= start < end <= len(text):
+        return [f"{name}.json: {where}: offsets {start}-{end} outside its document's text (length {len(text)})"]
+    if "text" in record and text[start:end] != record["text"]:
+        return [f"{name}.json: {where}: text {record['text']!r} is not the document's text at {start}-{end} "
+                f"({text[start:end]!r})"]
+    return []
+
+
+def run_record_problems(run: dict, tables: dict, out_dir: Path | None) -> list[str]:
+    problems = []
+    for name, count in run["counts"].items():
+        if name in tables and len(tables[name]) != count:
+            problems.append(f"run.json: counts.{name} is {count}, {name} has {len(tables[name])} records")
+    if "documents" in tables and run["documents"] != len(tables["documents"]):
+        problems.append(f"run.json: documents is {run['documents']}, documents has {len(tables['documents'])} records")
+    for name, file_name in run.get("tables", {}).items():
+        if out_dir is not None and not (out_dir / file_name).is_file():
+            problems.append(f"run.json: tables.{name} names {file_name}, which is not in the folder")
+    return problems
+
+
+# --- The output folder: checked before the work, locked, written whole or not at all ---
+MIN_FREE_BYTES = 16 * 2**20  # less free space than this beside --out is refused at the start
+DATASET_SUFFIXES = (".json", ".jsonl")
+
+
+class OutputError(Exception):
+    """``--out`` cannot take a dataset (a file, read-only, a full disk); one line."""
+
+
+class OutputLocked(OutputError):
+    """Another run holds the lock of ``--out``."""
+
+
+def lock_path(out_dir: Path) -> Path:
+    return out_dir.parent / f".{out_dir.name}.lock"
+
+
+def check_output(out_dir: Path, min_free: int = MIN_FREE_BYTES) -> None:
+    """Raise :class:`OutputError` if a dataset cannot be written to ``out_dir``: it is a
+    file, it or the folder it is in is not writable, or the disk there is (nearly) full."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"--out {out_dir} is a file, not a folder")
+    here = Path.cwd().resolve()
+    if out_dir.resolve() in (here, *here.parents):
+        # the dataset folder is replaced whole at the end of a run: not the folder we are in
+        raise OutputError(f"--out {out_dir} is the current folder or holds it; name a folder for the dataset")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"--out {out_dir}: cannot create its parent folder ({exc.strerror or exc})") from None
+    for folder in [out_dir.parent] + ([out_dir] if out_dir.exists() else []):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OutputError(f"--out {out_dir}: {folder} is not writable")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{out_dir.name}.probe-", dir=out_dir.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"--out {out_dir}: cannot write in {out_dir.parent} ({exc.strerror or exc})") from None
+    free = shutil.disk_usage(out_dir.parent).free
+    if free < min_free:
+        raise OutputError(f"--out {out_dir}: only {free / 2**20:.1f} MiB free on its disk "
+                          f"(at least {min_free / 2**20:.0f} MiB needed)")
+
+
+def is_dataset_file(name: str) -> bool:
+    """A file a run writes into its output folder (a table, run.json, a temporary file)."""
+    stem, suffix = os.path.splitext(name)
+    return (suffix in DATASET_SUFFIXES and stem in [*TABLES, RUN_RECORD]) or (name.startswith(".") and name.endswith(".tmp"))
+
+
+def publish(staging: Path, out_dir: Path) -> None:
+    """Put the complete dataset in ``staging`` in place of ``out_dir``. Files of
+    ``out_dir`` that are not the dataset's are kept. The old folder is moved aside and
+    the new one renamed into place, so a reader sees one dataset or the other (or, for
+    the moment between the two renames, none), never tables of two runs side by side."""
+    if not (staging / f"{RUN_RECORD}.json").exists():
+        raise OutputError(f"{staging}: no {RUN_RECORD}.json, the dataset is incomplete")
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    for entry in os.listdir(out_dir):
+        if not is_dataset_file(entry):
+            os.rename(out_dir / entry, staging / entry)
+    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    os.rename(out_dir, old / "dataset")
+    os.rename(staging, out_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def staged_dataset(out_dir: Path):
+    """A folder to write a dataset in, moved into place as ``out_dir`` when the block ends
+    without an error and removed otherwise. ``out_dir`` is checked first
+    (:func:`check_output`) and locked meanwhile: a second run into it is refused with
+    :class:`OutputLocked`."""
+    from filelock import FileLock, Timeout
+
+    out_dir = out_dir.resolve() if out_dir.is_symlink() else out_dir
+    check_output(out_dir)
+    lock = FileLock(str(lock_path(out_dir)))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise OutputLocked(f"--out {out_dir} is being written by another run (lock {lock_path(out_dir)})") from None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+        try:
+            os.chmod(staging, 0o777 & ~current_umask())  # mkdtemp makes 0700; use the usual mode
+            yield staging
+            publish(staging, out_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        lock.release()

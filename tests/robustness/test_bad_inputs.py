@@ -44,12 +44,14 @@ def test_bad_inputs_give_errors_or_results_and_the_rest_is_processed(tmp_path):
     out = tmp_path / "out"
     result = run([tmp_path / "in"], out, None, workers=2, cache_dir=tmp_path / "cache")
     failures = {f["source"].rsplit("/", 1)[-1]: f["reason"] for f in result.failures}
-    assert failures.keys() == {"empty.txt", "binary.txt", "nul_bytes.txt", "huge.txt", "unreadable.txt", "scripts_only.html"}, failures
+    assert failures.keys() == {"empty.txt", "binary.txt", "nul_bytes.txt", "huge.txt", "unreadable.txt",
+                               "scripts_only.html"}, failures
     assert "NUL" in failures["nul_bytes.txt"]
     assert "empty" in failures["empty.txt"]
     assert "binary" in failures["binary.txt"]
     assert "too large" in failures["huge.txt"]
     assert "unreadable" in failures["unreadable.txt"]
+    assert "no article text" in failures["scripts_only.html"]
     assert validate_dir(out) == []
     documents = {d["id"]: d for d in json.loads((out / "documents.json").read_text(encoding="utf-8"))}
     for name in ["gbk", "gb18030", "utf16_bom", "truncated_utf8", "good"]:
