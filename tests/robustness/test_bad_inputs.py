@@ -51,7 +51,7 @@ def test_bad_inputs_give_errors_or_results_and_the_rest_is_processed(tmp_path):
     assert "binary" in failures["binary.txt"]
     assert "too large" in failures["huge.txt"]
     assert "unreadable" in failures["unreadable.txt"]
-    assert "no article text" in failures["scripts_only.html"]
+    assert "no article" in failures["scripts_only.html"]
     assert validate_dir(out) == []
     documents = {d["id"]: d for d in json.loads((out / "documents.json").read_text(encoding="utf-8"))}
     for name in ["gbk", "gb18030", "utf16_bom", "truncated_utf8", "good"]:

@@ -85,7 +85,7 @@ def test_html_whose_article_is_empty_is_a_failure_with_its_reason(tmp_path, page
     (folder / "empty.html").write_text(page, encoding="utf-8")
     result = run([folder], tmp_path / "out", None, cache_dir=None)
     assert [f["source"] for f in result.failures] == [str(folder / "empty.html")]
-    assert "no article text" in result.failures[0]["reason"]
+    assert "no article" in result.failures[0]["reason"]
     assert result.documents == 1 and validate_dir(tmp_path / "out") == []
 
 

@@ -36,10 +36,10 @@ def test_a_killed_worker_costs_its_document_only_and_the_run_goes_on(tmp_path, m
     doomed = paths[5]
     process = pipeline.Processor.__call__
 
-    def dies_on_doomed(self, path):
-        if path == doomed:
+    def dies_on_doomed(self, item):
+        if getattr(item, "path", item) == doomed:  # the pipeline hands workers SourceFile items
             os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
-        return process(self, path)
+        return process(self, item)
 
     # the workers are forked, so they inherit the patched method
     monkeypatch.setattr(pipeline.Processor, "__call__", dies_on_doomed)
@@ -57,10 +57,10 @@ def test_a_worker_that_dies_twice_is_still_one_failure_per_document(tmp_path, mo
     doomed = {paths[1], paths[7]}
     process = pipeline.Processor.__call__
 
-    def dies(self, path):
-        if path in doomed:
+    def dies(self, item):
+        if getattr(item, "path", item) in doomed:
             os.kill(os.getpid(), signal.SIGKILL)
-        return process(self, path)
+        return process(self, item)
 
     monkeypatch.setattr(pipeline.Processor, "__call__", dies)
     result = run([tmp_path / "in"], tmp_path / "out", None, workers=2, cache_dir=None)
