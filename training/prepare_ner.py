@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import AbstractSet, Iterable, Iterator
 
@@ -55,16 +56,16 @@ def read_bio(path: Path) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
         yield "".join(chars), spans_of(tags)
 
 
-def read_cluener(path: Path) -> Iterator[tuple[str, list[tuple[int, int, str | None]]]]:
+def read_cluener(path: Path, missing: AbstractSet[str] = frozenset()) -> Iterator[tuple[str, list[tuple[int, int, str | None]]]]:
     """(text, [(start, end, label)]) per record of a CLUENER JSON Lines file; ``end`` is
     exclusive (CLUENER's is inclusive) and ``label`` is None for a type that is not
-    mapped (see ``CLUENER_LABELS``). Overlapping spans are all kept; ``to_docs`` sorts
+    mapped (see ``CLUENER_LABELS``) or is one of ``missing``. Overlapping spans are all kept; ``to_docs`` sorts
     them out."""
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         record = json.loads(line)
-        spans = [(start, end + 1, CLUENER_LABELS.get(kind))
+        spans = [(start, end + 1, None if kind in missing else CLUENER_LABELS.get(kind))
                  for kind, strings in (record.get("label") or {}).items()
                  for positions in strings.values() for start, end in positions]
         yield record["text"], sorted(spans, key=lambda s: (s[0], s[1], s[2] or ""))
@@ -177,6 +178,8 @@ def main() -> None:
     parser.add_argument("--train", type=Path, action="append", required=True, help="BIO training file(s)")
     parser.add_argument("--cluener", type=Path, action="append", default=[],
                         help="CLUENER JSON Lines training file(s), labels mapped (see CLUENER_LABELS)")
+    parser.add_argument("--cluener-missing", action="append", default=[], metavar="TYPE",
+                        help="a CLUENER type to mark missing rather than map (e.g. address)")
     parser.add_argument("--dev-fraction", type=float, default=0.05)
     parser.add_argument("--word-splits", type=Path, help="a table of words to cut (mine_word_splits.py)")
     parser.add_argument("--follow-first", action="store_true",
@@ -191,7 +194,7 @@ def main() -> None:
     report = {}
     train_bin, dev_bin = DocBin(), DocBin()
     first_train = None
-    corpora = [(path, read_bio) for path in args.train] + [(path, read_cluener) for path in args.cluener]
+    corpora = [(path, read_bio) for path in args.train] + [(path, partial(read_cluener, missing=set(args.cluener_missing))) for path in args.cluener]
     for path, read in corpora:
         train, dev = split_dev(list(read(path)), args.dev_fraction)
         masked = set()
