@@ -7,6 +7,11 @@ Prints and writes ``benchmarks/models.json``:
   entity the pipeline cannot express counts as missed), and how many gold entities
   start or end inside a word of the segmenter, and inside a token the NER reads
   (after ``extract_word_splits``);
+- recall on the test entities the model has seen and on those it has not, overall and
+  per label (unseen: the entity's text is never labelled in any training file, MSRA,
+  People's Daily or CLUENER train, whichever the model was trained on);
+- P/R/F on CLUENER's development split with its labels mapped as training maps them
+  (name -> PERSON; company, government, organization -> ORG; address -> LOC);
 - throughput of the pipeline in characters per second on one core.
 Test files are read for this report only. Usage:
   python benchmarks/models.py [--model models/zh_extract] [--corpora ../shared/corpora]
@@ -29,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 
 from extract.nlp import STATISTICAL_NER, to_halfwidth  # noqa: E402
-from training.prepare_ner import read_bio  # noqa: E402
+from training.prepare_ner import read_bio, read_cluener  # noqa: E402
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict:
@@ -61,10 +66,21 @@ def score_segmentation(nlp, path: Path, limit: int | None = None) -> dict:
     return prf(tp, n_pred, n_gold)
 
 
-def score_ner(nlp, path: Path, limit: int | None = None) -> dict:
-    sentences = list(read_bio(path))
+def training_entity_texts(corpora: Path) -> set[str]:
+    """The texts labelled as an entity anywhere in the NER training files."""
+    texts = set()
+    for name in ["msra_ner", "peoples_daily_ner"]:
+        texts.update(text[s:e] for text, ents in read_bio(corpora / name / "train.bio") for s, e, _ in ents)
+    texts.update(text[s:e] for text, ents in read_cluener(corpora / "cluener" / "train.jsonl")
+                 for s, e, label in ents if label is not None)
+    return {to_halfwidth(t) for t in texts}
+
+
+def score_ner(nlp, path: Path, limit: int | None = None, seen: set[str] | None = None, read=read_bio) -> dict:
+    sentences = [(text, [e for e in ents if e[2] is not None]) for text, ents in read(path)]
     sentences = sentences[:limit] if limit else sentences
     counts = {label: Counter() for label in ["PERSON", "ORG", "LOC"]}
+    novelty = {label: Counter() for label in counts}  # gold and found, seen and unseen
     texts = [to_halfwidth(t) for t, _ in sentences]
     inside_words = inside_tokens = 0
     splitter = nlp.get_pipe("extract_word_splits") if "extract_word_splits" in nlp.pipe_names else None
@@ -84,11 +100,25 @@ def score_ner(nlp, path: Path, limit: int | None = None) -> dict:
             c["tp"] += len(g & p)
             c["pred"] += len(p)
             c["gold"] += len(g)
+            if seen is not None:
+                for entity in g:
+                    kind = "seen" if to_halfwidth(text[entity[0]:entity[1]]) in seen else "unseen"
+                    novelty[label][kind] += 1
+                    novelty[label][kind + "_found"] += entity in p
     total = sum(counts.values(), Counter())
-    return {"overall": prf(total["tp"], total["pred"], total["gold"]),
+    extra = {}
+    if seen is not None:
+        extra["recall_seen_unseen"] = {label: recall_by_novelty(c) for label, c in
+                                       [("overall", sum(novelty.values(), Counter())), *novelty.items()]}
+    return {"overall": prf(total["tp"], total["pred"], total["gold"]), **extra,
             "gold_entities_not_on_word_boundaries": inside_words,
             "gold_entities_not_on_ner_token_boundaries": inside_tokens,
             **{label: prf(c["tp"], c["pred"], c["gold"]) for label, c in counts.items()}}
+
+
+def recall_by_novelty(c: Counter) -> dict:
+    return {kind: {"recall": round(c[kind + "_found"] / c[kind], 4) if c[kind] else 0.0, "gold": c[kind]}
+            for kind in ["seen", "unseen"]}
 
 
 def throughput(nlp, path: Path, max_chars: int = 200_000) -> dict:
@@ -122,8 +152,11 @@ def main() -> None:
     }
     print(json.dumps(report["segmentation"], indent=1), flush=True)
     if set(STATISTICAL_NER) & set(nlp.pipe_names):
-        report["ner"] = {name: score_ner(nlp, args.corpora / name / "test.bio", args.limit)
+        seen = training_entity_texts(args.corpora)
+        report["ner"] = {name: score_ner(nlp, args.corpora / name / "test.bio", args.limit, seen)
                          for name in ["msra_ner", "peoples_daily_ner"]}
+        report["ner"]["cluener_dev"] = score_ner(nlp, args.corpora / "cluener" / "dev.jsonl", args.limit, seen,
+                                                 read=read_cluener)
         print(json.dumps(report["ner"], indent=1), flush=True)
     report["throughput"] = throughput(nlp, args.corpora / "msra_ner" / "test.bio")
     print(json.dumps(report["throughput"]), flush=True)

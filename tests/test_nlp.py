@@ -322,3 +322,34 @@ def test_character_experiment_data_round_trips_tags_and_words():
     report = score(predicted, [sentence])
     assert report["overall"] == {"p": 0.5, "r": 0.5, "f": 0.5}
     assert report["PERSON"] == 1.0 and report["LOC"] == 0.0
+
+
+def test_cluener_records_map_their_labels_and_mark_the_other_types_missing(tmp_path):
+    import json
+
+    from training.prepare_ner import read_cluener, to_docs
+
+    record = {"text": "张小明任星河科技公司总经理，去了杭州",
+              "label": {"name": {"张小明": [[0, 2]]}, "company": {"星河科技公司": [[4, 9]]},
+                        "position": {"总经理": [[10, 12]]}, "address": {"杭州": [[16, 17]]}}}
+    path = tmp_path / "train.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n\n", encoding="utf-8")
+    [(text, ents)] = list(read_cluener(path))
+    assert ents == [(0, 3, "PERSON"), (4, 10, "ORG"), (10, 13, None), (16, 18, "LOC")]
+
+    nlp = spacy.blank("zh")  # one token a character
+    stats = {"entities": 0, "misaligned": 0, "masked": 0}
+    [doc] = list(to_docs(nlp, [(text, ents)], stats))
+    assert [(e.text, e.label_) for e in doc.ents] == [("张小明", "PERSON"), ("星河科技公司", "ORG"), ("杭州", "LOC")]
+    # the unmapped type is missing (no IOB tag), the text around it outside
+    assert [t.ent_iob_ for t in doc[10:13]] == ["", "", ""]
+    assert doc[13].ent_iob_ == "O" and stats["entities"] == 3
+
+
+def test_overlapping_entities_keep_the_longest():
+    from training.prepare_ner import to_docs
+
+    nlp = spacy.blank("zh")
+    stats = {"entities": 0, "misaligned": 0, "masked": 0}
+    [doc] = list(to_docs(nlp, [("北京大学医院在这里", [(0, 4, "ORG"), (0, 6, "ORG"), (0, 2, "LOC")])], stats))
+    assert [(e.text, e.label_) for e in doc.ents] == [("北京大学医院", "ORG")]

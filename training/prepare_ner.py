@@ -2,6 +2,10 @@
 
 Full-width letters and digits are mapped to ASCII (one character for one, so the
 tags stay aligned), as web text is written. Labels: PER -> PERSON, ORG, LOC.
+CLUENER's JSON Lines (``--cluener``; 2010s news with companies, brokerages and foreign
+names) join them with their labels mapped: name -> PERSON; company, government,
+organization -> ORG; address -> LOC. Its other types (position, book, game, movie,
+scene) are marked missing, since the other corpora's conventions for them differ.
 An entity whose boundaries fall inside a token cannot be expressed; it is counted,
 and its tokens are marked missing (not "outside") so training is not taught a wrong
 O. The development split is the last ``--dev-fraction`` of the *training* file.
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import AbstractSet, Iterable, Iterator
 
@@ -29,6 +34,9 @@ from spacy.util import filter_spans
 from extract.nlp import WordSplitter, to_halfwidth
 
 LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
+# CLUENER's types mapped to the NER's labels; a type not here is marked missing (None)
+CLUENER_LABELS = {"name": "PERSON", "company": "ORG", "government": "ORG", "organization": "ORG",
+                  "address": "LOC"}
 
 
 def read_bio(path: Path) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
@@ -46,6 +54,21 @@ def read_bio(path: Path) -> Iterator[tuple[str, list[tuple[int, int, str]]]]:
         tags.append(tag.strip() or "O")
     if chars:
         yield "".join(chars), spans_of(tags)
+
+
+def read_cluener(path: Path, missing: AbstractSet[str] = frozenset()) -> Iterator[tuple[str, list[tuple[int, int, str | None]]]]:
+    """(text, [(start, end, label)]) per record of a CLUENER JSON Lines file; ``end`` is
+    exclusive (CLUENER's is inclusive) and ``label`` is None for a type that is not
+    mapped (see ``CLUENER_LABELS``) or is one of ``missing``. Overlapping spans are all kept; ``to_docs`` sorts
+    them out."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        spans = [(start, end + 1, None if kind in missing else CLUENER_LABELS.get(kind))
+                 for kind, strings in (record.get("label") or {}).items()
+                 for positions in strings.values() for start, end in positions]
+        yield record["text"], sorted(spans, key=lambda s: (s[0], s[1], s[2] or ""))
 
 
 def split_dev(sentences: list, dev_fraction: float) -> tuple[list, list]:
@@ -115,7 +138,9 @@ def ner_tokens(nlp, texts: Iterable[str], splitter: WordSplitter | None = None) 
 
 def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None, masked: AbstractSet[str] = frozenset()):
     """Docs with their entities; the tokens of an entity the tokens cannot express, and
-    the unlabelled occurrences of the ``masked`` strings, are marked missing."""
+    the unlabelled occurrences of the ``masked`` strings, and the spans whose label is
+    None (a type the NER does not learn), are marked missing; of overlapping entities,
+    the longest is kept and the others' tokens are marked missing."""
     max_len = max(map(len, masked), default=0)
     for (text, ents), doc in zip(sentences, ner_tokens(nlp, (text for text, _ in sentences), splitter)):
         spans, missing = [], []
@@ -123,6 +148,11 @@ def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None, m
             stats["masked"] += 1
             missing.append(doc.char_span(start, end, alignment_mode="expand"))
         for start, end, label in ents:
+            if label is None:
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None:
+                    missing.append(span)
+                continue
             stats["entities"] += 1
             span = doc.char_span(start, end, label=label)
             if span is None:
@@ -132,6 +162,9 @@ def to_docs(nlp, sentences, stats: dict, splitter: WordSplitter | None = None, m
                     missing.append(span)
                 continue
             spans.append(span)
+        kept = filter_spans(spans)
+        missing += [span for span in spans if span not in kept]
+        spans = kept
         taken = {i for span in spans for i in range(span.start, span.end)}
         missing = [m for m in filter_spans(missing) if not taken & set(range(m.start, m.end))]
         doc.set_ents(spans, missing=missing, default="outside")
@@ -143,6 +176,10 @@ def main() -> None:
     parser.add_argument("pipeline", type=Path, help="a pipeline folder whose tokenizer to use")
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--train", type=Path, action="append", required=True, help="BIO training file(s)")
+    parser.add_argument("--cluener", type=Path, action="append", default=[],
+                        help="CLUENER JSON Lines training file(s), labels mapped (see CLUENER_LABELS)")
+    parser.add_argument("--cluener-missing", action="append", default=[], metavar="TYPE",
+                        help="a CLUENER type to mark missing rather than map (e.g. address)")
     parser.add_argument("--dev-fraction", type=float, default=0.05)
     parser.add_argument("--word-splits", type=Path, help="a table of words to cut (mine_word_splits.py)")
     parser.add_argument("--follow-first", action="store_true",
@@ -157,12 +194,13 @@ def main() -> None:
     report = {}
     train_bin, dev_bin = DocBin(), DocBin()
     first_train = None
-    for path in args.train:
-        train, dev = split_dev(list(read_bio(path)), args.dev_fraction)
+    corpora = [(path, read_bio) for path in args.train] + [(path, partial(read_cluener, missing=set(args.cluener_missing))) for path in args.cluener]
+    for path, read in corpora:
+        train, dev = split_dev(list(read(path)), args.dev_fraction)
         masked = set()
         if first_train is None:
             first_train = train
-        elif args.follow_first:  # the training parts only: the development splits keep their corpus's labels
+        elif args.follow_first and read is read_bio:  # the training parts only: the development splits keep their corpus's labels
             masked = convention_conflicts(first_train, train)
             masked_list = "".join(f"{string}\n" for string in sorted(masked))
             (args.out_dir / f"masked_{path.parent.name}.txt").write_text(masked_list, encoding="utf-8")
