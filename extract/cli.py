@@ -228,7 +228,11 @@ def run(inputs, out_dir, model, workers, fmt, engine, cache_dir, from_stdin, qui
     except KeyboardInterrupt as exc:
         why = "terminated (SIGTERM)" if isinstance(exc, Terminated) else "interrupted"
         click.echo(f"{why}: no dataset written; {out_dir} is as it was before the run", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.stderr.flush()
+        # os._exit, not sys.exit: the staging folder and the lock are already cleaned up, and
+        # the process pool's exit hook would write to a pipe the interrupted workers may have
+        # closed, printing a traceback after the message
+        os._exit(EXIT_INTERRUPTED)
     except OSError as exc:  # a full disk while writing, say: one line, not a traceback
         from .ingest import display_path
 
