@@ -460,6 +460,21 @@ def default_cache_dir(out_dir: Path) -> Path:
     return out_dir.parent / f".{out_dir.name}.cache"
 
 
+def run_summary(model, result: RunResult, counts: dict[str, int]) -> dict:
+    """The record of a run for run.json, the same from both engines (the writer adds the
+    tables it wrote)."""
+    return {
+        "pipeline_version": __version__,
+        "model": model_label(model),
+        "inputs": result.inputs,
+        "documents": result.documents,
+        "failures": sorted(result.failures, key=lambda f: f["source"]),
+        "skipped": result.skipped,
+        "counts": counts,
+        "repairs": sorted(result.repairs, key=lambda r: r["source"]),
+    }
+
+
 def run(
     inputs: list[Path],
     out_dir: Path,
@@ -493,16 +508,7 @@ def run(
                     accept(outcome, result, builder, seen)
                     if progress is not None:
                         progress(result)
-            builder.finish({
-                "pipeline_version": __version__,
-                "model": model_label(model),
-                "inputs": result.inputs,
-                "documents": result.documents,
-                "failures": sorted(result.failures, key=lambda f: f["source"]),
-                "skipped": result.skipped,
-                "counts": {},
-                "repairs": sorted(result.repairs, key=lambda r: r["source"]),
-            })
+            builder.finish(run_summary(model, result, counts={}))
         except BaseException:
             builder.abort()
             raise

@@ -35,7 +35,6 @@ from pathlib import Path
 import pyarrow as pa
 from ray.data.expressions import col
 
-from . import __version__
 from .ingest import SourceFile, collect_inputs
 from .schema import RUN_RECORD, TABLES
 from .write import (
@@ -500,17 +499,10 @@ def linked_tables(accepted, fmt: str):
 
 
 def run_record(model, result, counts: dict[str, int], fmt: str) -> dict:
-    from .pipeline import model_label
+    from .pipeline import run_summary
 
     return {
-        "pipeline_version": __version__,
-        "model": model_label(model),
-        "inputs": result.inputs,
-        "documents": result.documents,
-        "failures": sorted(result.failures, key=lambda f: f["source"]),
-        "skipped": result.skipped,
-        "counts": counts,
-        "repairs": sorted(result.repairs, key=lambda r: r["source"]),
+        **run_summary(model, result, counts),
         "tables": {name: f"{name}.{'jsonl' if fmt == 'jsonl' else 'json'}" for name in counts},
     }
 
