@@ -30,6 +30,9 @@ MAX_DATA_CELL_CHARS = 40  # a longer cell is page layout or prose, not a table's
 # Elements whose text a reader never sees.
 INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "head", "select", "textarea")
 SPACES = re.compile(r"[ \t\f\v\r\u00a0]+")
+# Between the data cells of a table row while rendering; the row's line then has its cells
+# separated by tabs, which the metrics stage reads as a table (extract/match/metrics.py)
+CELL_GAP = "\x1f"
 
 
 def parse(html: str):
@@ -56,16 +59,22 @@ def render_lines(node) -> list[str]:
         cell = tag in CELL_TAGS and is_data_cell(element)  # a datum: beside its row's others
         block = tag in BLOCK_TAGS and not cell
         inner = pre or tag == "pre"
-        parts.append("\n" if block or tag == "br" else " " if cell else "")
+        parts.append("\n" if block or tag == "br" else CELL_GAP if cell else "")
         parts.append(flow(element.text, inner))
         for child in element:
             walk(child, inner)
-        parts.append("\n" if block else " " if cell else "")
+        parts.append("\n" if block else CELL_GAP if cell else "")
         parts.append(flow(element.tail, pre))
 
     walk(node)
     text = "".join(parts)
-    return [line for line in (SPACES.sub(" ", raw).strip() for raw in text.split("\n")) if line]
+    return [line for line in (table_row(raw) for raw in text.split("\n")) if line]
+
+
+def table_row(raw: str) -> str:
+    """A rendered line with its spaces collapsed and, in a table row, its cells joined by tabs."""
+    cells = (SPACES.sub(" ", cell).strip() for cell in raw.split(CELL_GAP))
+    return "\t".join(cell for cell in cells if cell)
 
 
 def is_data_cell(cell) -> bool:

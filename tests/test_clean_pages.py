@@ -281,10 +281,22 @@ TABLE_ROWS = [("城市", "产量（万辆）", "增速"), ("甲市", "21", "6.1%
               ("丙市", "9", "4.8%"), ("丁市", "7", "3.9%"), ("戊市", "6", "3.5%")]
 
 
-def test_a_table_inside_an_html_article_stays_one_row_a_line():
+def test_a_table_inside_an_html_article_stays_one_row_a_line_its_cells_tab_separated():
     table = "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE_ROWS) + "</table>"
     page = GOVERNMENT_HTML.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{table}")
-    assert clean(raw(page, "html")).text.split("\n") == [P1, P2, *(" ".join(row) for row in TABLE_ROWS), P3]
+    assert clean(raw(page, "html")).text.split("\n") == [P1, P2, *("\t".join(row) for row in TABLE_ROWS), P3]
+
+
+def test_an_html_statistics_table_gives_figures_with_the_unit_of_its_caption():
+    from extract.match.metrics import find_metrics
+
+    table = ("<table><caption>各区工业产值（单位：亿元）</caption><tr><th>区</th><th>产值</th><th>增速（%）</th></tr>"
+             "<tr><td>东区</td><td>88.2</td><td>4.5</td></tr><tr><td>西区</td><td>61</td><td>-1.2</td></tr></table>")
+    page = GOVERNMENT_HTML.replace(f"<p>{P2}</p>", f"<p>{P2}</p>{table}")
+    text = clean(raw(page, "html")).text
+    figures = [(text[m["start"]:m["end"]], m["value"], m["unit"]) for m in find_metrics(text)]
+    assert [f for f in figures if f[0] in {"88.2", "4.5", "61", "-1.2"}] == [
+        ("88.2", 8820000000, "元"), ("4.5", 4.5, "%"), ("61", 6100000000, "元"), ("-1.2", -1.2, "%")]
 
 
 def test_a_table_inside_a_text_crawl_does_not_end_the_article():
