@@ -7,10 +7,15 @@ dates, roles without organisation ids), validated and serialised, and the small 
 the cross-document steps need (people, organisations), so the steps after it never
 parse a whole result again. The cross-document steps are Ray operations on the
 cluster, not loops on the driver: documents that repeat an id are found by a count by
-id, people are merged by name with a group-by, organisations that share a name or an
+id, people of one name are split into identities (:mod:`extract.identity`: merged
+across documents only with evidence) in a group-by on the name, organisations that share a name or an
 alias are merged by connected components (min-label propagation, one shuffle a round),
 and roles, carried through the rounds with their organisation's name, take its id in the
-component's group step. Steps that turn documents into rows work on whole blocks, and
+component's group step; a role's person takes its identity's id from a map of the
+(document, name) pairs that are not the first identity of their name, which the people
+step gives and the driver collects and hands to the roles' steps (held in the driver's
+memory, and shipped with those steps: as large as the people named in several documents
+without evidence that they are one). Steps that turn documents into rows work on whole blocks, and
 the group-by steps cut a sorted block into its groups in one pass (:func:`grouped`).
 The tables are sorted on the cluster, organisations and roles in a thread of their own
 while the others are written; the driver only streams the sorted items into the output
@@ -38,8 +43,10 @@ from ray.data.expressions import col
 from . import __version__
 from .ingest import SourceFile, collect_inputs
 from .schema import RUN_RECORD, TABLES
+from .identity import evidence, name_identities
 from .write import (
-    TableSink, document_records, organisation_record, person_record, role_records, serialised, write_table,
+    TableSink, document_records, organisation_record, person_id, person_record, role_records, serialised,
+    write_table,
 )
 
 log = logging.getLogger(__name__)
@@ -50,7 +57,7 @@ BATCH_SIZE = 8
 STREAM_BATCH = 1024  # rows per batch when the driver writes a table
 SUMMARY_COLUMNS = ["order", "doc_id", "source", "reason", "cached", "timings", "repairs"]
 # JSON lists built from a document's result (see document_columns), "[]" if it failed
-DERIVED_COLUMNS = ["items", "people", "organisations", "roles"]
+DERIVED_COLUMNS = ["items", "people", "facts", "organisations", "roles"]
 
 
 class DocumentActor:
@@ -87,8 +94,10 @@ def document_columns(order: int, result: dict | None, fmt: str) -> dict[str, str
     ``items``, its rows of the documents, metrics and dates tables as (table, sort key,
     item), keyed by input order (JSON Lines) or by ids (JSON), validated and serialised;
     ``people`` (name, start, end) and ``organisations`` (name, surface, start, end), its
-    mentions for the dedupe; ``roles`` (organisation name, sort key, record), its role
-    records with the organisation id still to be filled in."""
+    mentions for the dedupe; ``facts``, {name: its evidence of identity (kind, value)};
+    ``roles`` (organisation name, sort key, record, person name), its role records with
+    the organisation id still to be filled in, and the person's if not its name's first
+    identity."""
     if result is None:
         return {column: "[]" for column in DERIVED_COLUMNS}
     doc_id = result["document"]["id"]
@@ -102,8 +111,9 @@ def document_columns(order: int, result: dict | None, fmt: str) -> dict[str, str
         "people": json.dumps([[p["name"], p["start"], p["end"]] for p in result["people"]], ensure_ascii=False),
         "organisations": json.dumps([[o["name"], o["surface"], o["start"], o["end"]] for o in result["organisations"]],
                                     ensure_ascii=False),
-        "roles": json.dumps([[role["organisation"] or "", sort_key(doc_id, i), record] for i, (role, record) in roles],
-                            ensure_ascii=False),
+        "facts": json.dumps({name: sorted(facts) for name, facts in evidence(result).items()}, ensure_ascii=False),
+        "roles": json.dumps([[role["organisation"] or "", sort_key(doc_id, i), record, role["person"]]
+                             for i, (role, record) in roles], ensure_ascii=False),
     }
 
 
@@ -203,30 +213,62 @@ def by_name(pairs) -> dict[str, str]:
     return {name: json.dumps(values, ensure_ascii=False) for name, values in lists.items()}
 
 
-NAMED_MENTIONS = pa.schema([("name", pa.string()), ("mentions", pa.string())])
+NAMED_MENTIONS = pa.schema([("name", pa.string()), ("mentions", pa.string()), ("facts", pa.string())])
 
 
 def person_mentions(block: pa.Table) -> pa.Table:
-    """Per-block step: the block's people as (name, mentions) rows, one per name, its
-    mentions a JSON list of (doc_id, start, end)."""
-    mentions = by_name((name, [doc_id, start, end])
-                       for doc_id, text in zip(block.column("doc_id").to_pylist(), block.column("people").to_pylist())
-                       for name, start, end in json.loads(text))
-    return rows_table(list(mentions.items()), NAMED_MENTIONS)
+    """Per-block step: the block's people as (name, mentions, facts) rows, one per name,
+    its mentions a JSON list of (doc_id, start, end), its facts one of (doc_id, evidence)
+    for each document that names it."""
+    mentions, facts = [], []
+    columns = (block.column(name).to_pylist() for name in ("doc_id", "people", "facts"))
+    for doc_id, people, doc_facts in zip(*columns):
+        evidence_of = json.loads(doc_facts)
+        for name, start, end in json.loads(people):
+            mentions.append((name, [doc_id, start, end]))
+        facts += [(name, [doc_id, evidence_of.get(name, [])]) for name in dict.fromkeys(p[0] for p in json.loads(people))]
+    facts_of = by_name(facts)
+    return rows_table([(name, values, facts_of[name]) for name, values in by_name(mentions).items()], NAMED_MENTIONS)
+
+
+IDENTITY_TABLE = "identity"  # rows of the people step that are not a table: (doc_id, name) -> number
 
 
 def person_group(group: dict, *, fmt: str) -> dict:
-    """Group-by step (one name): the person's row of the people table."""
-    mentions = [{"doc_id": doc_id, "start": start, "end": end}
-                for text in group["mentions"] for doc_id, start, end in json.loads(text)]
+    """Group-by step (one name): its identities (:func:`extract.identity.name_identities`,
+    over its documents in id order), one row of the people table each, and a row of
+    :data:`IDENTITY_TABLE` (key: sort key of document and name, item: the number) for each
+    document whose person is not the name's first identity."""
     name = group["name"][0]
-    return table_items("people", fmt, [(sort_key(name), person_record(name, mentions))])
+    docs = sorted((doc_id, {tuple(fact) for fact in facts})
+                  for text in group["facts"] for doc_id, facts in json.loads(text))
+    numbers = name_identities(docs)
+    mentions: dict[int, list[dict]] = {}
+    for text in group["mentions"]:
+        for doc_id, start, end in json.loads(text):
+            mentions.setdefault(numbers[doc_id], []).append({"doc_id": doc_id, "start": start, "end": end})
+    rows = table_items("people", fmt, [(sort_key(name, number), person_record(name, found, number))
+                                       for number, found in sorted(mentions.items())])
+    others = sorted((doc_id, number) for doc_id, number in numbers.items() if number > 1)
+    rows["table"] += [IDENTITY_TABLE] * len(others)
+    rows["key"] += [sort_key(doc_id, name) for doc_id, _ in others]
+    rows["item"] += [str(number) for _, number in others]
+    return rows
+
+
+def person_of(record: dict, name: str, identities: dict[str, str]) -> dict:
+    """A role record whose person is identity ``identities[sort key of (doc, name)]``
+    of ``name`` takes that identity's id (the first identity's id is there already)."""
+    number = identities.get(sort_key(record["doc_id"], name))
+    if number is not None:
+        record["person"] = person_id(name, int(number))
+    return record
 
 
 GRAPH = pa.schema([("a", pa.string()), ("b", pa.string()), ("mentions", pa.string()), ("roles", pa.string())])
 
 
-def org_links(block: pa.Table) -> pa.Table:
+def org_links(block: pa.Table, *, identities: dict[str, str]) -> pa.Table:
     """Per-block step: the block's organisations and roles as rows (a, b, mentions,
     roles) of the graph of names: both directions of each name-alias link and a self
     link of each name and alias, once per block, so that a node's new label is the
@@ -241,7 +283,8 @@ def org_links(block: pa.Table) -> pa.Table:
         for name, surface, start, end in json.loads(organisations):
             links.update(dict.fromkeys([(name, name), (name, surface), (surface, name), (surface, surface)]))
             mentions.append((name, [doc_id, start, end]))
-        roles += [(org_name, [key, record]) for org_name, key, record in json.loads(doc_roles) if org_name]
+        roles += [(org_name, [key, person_of(record, person, identities)])
+                  for org_name, key, record, person in json.loads(doc_roles) if org_name]
     mention_lists = by_name(mentions)
     rows = [(a, b, mention_lists.get(a, "[]") if a == b else "[]", "[]") for a, b in links]
     rows += [(name, name, "[]", role_list) for name, role_list in by_name(roles).items()]
@@ -312,10 +355,10 @@ def organisation_group(group: dict, *, fmt: str) -> dict:
     return {column: rows[column] + values for column, values in table_items("roles", fmt, roles).items()}
 
 
-def unlinked_roles(block: pa.Table, *, fmt: str) -> pa.Table:
+def unlinked_roles(block: pa.Table, *, fmt: str, identities: dict[str, str]) -> pa.Table:
     """Per-block step: the block's roles that name no organisation, as table rows."""
-    keyed = [(key, record) for text in block.column("roles").to_pylist()
-             for org_name, key, record in json.loads(text) if not org_name]
+    keyed = [(key, person_of(record, person, identities)) for text in block.column("roles").to_pylist()
+             for org_name, key, record, person in json.loads(text) if not org_name]
     return pa.table(table_items("roles", fmt, keyed), schema=ITEMS)
 
 
@@ -482,18 +525,22 @@ def write_tables(accepted, out_dir: Path, fmt: str) -> dict[str, int]:
     chain of small Ray executions, mostly waiting, and the two chains' waits overlap."""
     if accepted is None:
         return write_sorted([], out_dir, fmt)
-    people = grouped(per_block(accepted, person_mentions), "name", person_group, fmt=fmt)
+    people = grouped(per_block(accepted, person_mentions), "name", person_group, fmt=fmt).materialize()
+    # the people step's identity rows, for the roles' person ids (see the module's docstring)
+    identities = {row["key"]: row["item"] for row in
+                  people.filter(expr=col("table") == IDENTITY_TABLE).select_columns(["key", "item"]).iter_rows()}
+    people = people.filter(expr=col("table") != IDENTITY_TABLE)
     direct = per_block(accepted, document_items).union(people)
     with ThreadPoolExecutor(max_workers=1) as thread:
-        linked = thread.submit(linked_tables, accepted, fmt)
+        linked = thread.submit(linked_tables, accepted, fmt, identities)
         return write_sorted([direct.sort(["table", "key"]), linked], out_dir, fmt)
 
 
-def linked_tables(accepted, fmt: str):
+def linked_tables(accepted, fmt: str, identities: dict[str, str]):
     """The organisations and roles tables as one dataset of (table, key, item) rows,
-    sorted and materialised."""
-    components = connected_labels(per_block(accepted, org_links))
-    rows = per_block(accepted, unlinked_roles, fmt=fmt)
+    sorted and materialised; ``identities`` as :func:`person_of` takes it."""
+    components = connected_labels(per_block(accepted, org_links, identities=identities))
+    rows = per_block(accepted, unlinked_roles, fmt=fmt, identities=identities)
     if components.count():
         rows = rows.union(grouped(components, "label", organisation_group, fmt=fmt))
     return rows.sort(["table", "key"]).materialize()
