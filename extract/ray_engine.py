@@ -223,10 +223,9 @@ def person_mentions(block: pa.Table) -> pa.Table:
     mentions, facts = [], []
     columns = (block.column(name).to_pylist() for name in ("doc_id", "people", "facts"))
     for doc_id, people, doc_facts in zip(*columns):
-        evidence_of = json.loads(doc_facts)
-        for name, start, end in json.loads(people):
-            mentions.append((name, [doc_id, start, end]))
-        facts += [(name, [doc_id, evidence_of.get(name, [])]) for name in dict.fromkeys(p[0] for p in json.loads(people))]
+        evidence_of, found = json.loads(doc_facts), json.loads(people)
+        mentions += [(name, [doc_id, start, end]) for name, start, end in found]
+        facts += [(name, [doc_id, evidence_of.get(name, [])]) for name in dict.fromkeys(p[0] for p in found)]
     facts_of = by_name(facts)
     return rows_table([(name, values, facts_of[name]) for name, values in by_name(mentions).items()], NAMED_MENTIONS)
 

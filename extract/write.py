@@ -2,9 +2,10 @@
 
 Per-document results (plain dicts from :mod:`extract.pipeline`) become the tables of
 the output contract. People of the same name are merged across documents only with
-evidence (:mod:`extract.identity`); organisations by any shared name or alias. Ids are derived from content, so they do not depend on the
-order or the number of workers. Every file is validated against its JSON Schema
-(format checking on) before it is written to a temporary file and renamed.
+evidence (:mod:`extract.identity`); organisations by any shared name or alias. Ids
+are derived from content, so they do not depend on the order or the number of workers.
+Every file is validated against its JSON Schema (format checking on) before it is
+written to a temporary file and renamed.
 """
 from __future__ import annotations
 
