@@ -11,11 +11,9 @@ id, people of one name are split into identities (:mod:`extract.identity`: merge
 across documents only with evidence) in a group-by on the name, organisations that share a name or an
 alias are merged by connected components (min-label propagation, one shuffle a round),
 and roles, carried through the rounds with their organisation's name, take its id in the
-component's group step; a role's person takes its identity's id from a map of the
-(document, name) pairs that are not the first identity of their name, which the people
-step gives and the driver collects and hands to the roles' steps (held in the driver's
-memory, and shipped with those steps: as large as the people named in several documents
-without evidence that they are one). Steps that turn documents into rows work on whole blocks, and
+component's group step; before that, a role takes its person's identity in a
+group-by on (document, person name) of the roles and the people step's rows for the
+pairs that are not their name's first identity (a join). Steps that turn documents into rows work on whole blocks, and
 the group-by steps cut a sorted block into its groups in one pass (:func:`grouped`).
 The tables are sorted on the cluster, organisations and roles in a thread of their own
 while the others are written; the driver only streams the sorted items into the output
@@ -255,39 +253,79 @@ def person_group(group: dict, *, fmt: str) -> dict:
     return rows
 
 
-def person_of(record: dict, name: str, identities: dict[str, str]) -> dict:
-    """A role record whose person is identity ``identities[sort key of (doc, name)]``
-    of ``name`` takes that identity's id (the first identity's id is there already)."""
-    number = identities.get(sort_key(record["doc_id"], name))
-    if number is not None:
-        record["person"] = person_id(name, int(number))
-    return record
+ROLE_TABLE = "role"  # a role before its person's identity: key (doc_id, name), item [org, key, record, name]
+
+
+def role_rows(block: pa.Table) -> pa.Table:
+    """Per-block step: the block's roles as (table, key, item) rows keyed by their
+    document and person name, to meet the people step's :data:`IDENTITY_TABLE` rows."""
+    rows = [(ROLE_TABLE, sort_key(doc_id, role[3]), json.dumps(role, ensure_ascii=False))
+            for doc_id, text in zip(block.column("doc_id").to_pylist(), block.column("roles").to_pylist())
+            for role in json.loads(text)]
+    return rows_table(rows, ITEMS)
+
+
+ROLES = pa.schema([("organisation", pa.string()), ("key", pa.string()), ("record", pa.string())])
+
+
+def role_identity(group: dict) -> dict:
+    """Group-by step (one document and person name): its roles as (organisation name,
+    sort key, record) rows, the person's id that of its identity when an
+    :data:`IDENTITY_TABLE` row in the group says it is not the name's first."""
+    numbers = [int(item) for table, item in zip(group["table"], group["item"]) if table == IDENTITY_TABLE]
+    out = {"organisation": [], "key": [], "record": []}
+    for table, item in zip(group["table"], group["item"]):
+        if table == ROLE_TABLE:
+            org_name, key, record, person = json.loads(item)
+            if numbers:
+                record["person"] = person_id(person, numbers[0])
+            out["organisation"].append(org_name)
+            out["key"].append(key)
+            out["record"].append(json.dumps(record, ensure_ascii=False))
+    return out
+
+
+def roles_with_identities(accepted, people):
+    """The roles of the ``accepted`` documents as rows of :data:`ROLES`, each person's id
+    that of its identity: a join of the roles and the people step's identity rows, as a
+    group-by on (document, person name)."""
+    identities = people.filter(expr=col("table") == IDENTITY_TABLE)
+    return grouped(per_block(accepted, role_rows).union(identities), "key", role_identity)
 
 
 GRAPH = pa.schema([("a", pa.string()), ("b", pa.string()), ("mentions", pa.string()), ("roles", pa.string())])
 
 
-def org_links(block: pa.Table, *, identities: dict[str, str]) -> pa.Table:
-    """Per-block step: the block's organisations and roles as rows (a, b, mentions,
-    roles) of the graph of names: both directions of each name-alias link and a self
-    link of each name and alias, once per block, so that a node's new label is the
-    minimum over itself and its neighbours. A name's mentions (JSON list of (doc_id,
-    start, end)) ride on its self link: a mention belongs to the component of the name
-    it was found under (not of its surface), as in the local engine. Roles (JSON list of
-    (sort key, record)) ride on a row of their own with their organisation's name, whose
-    component's id they take; only role rows have roles."""
-    links, mentions, roles = {}, [], []
-    columns = (block.column(name).to_pylist() for name in ("doc_id", "organisations", "roles"))
-    for doc_id, organisations, doc_roles in zip(*columns):
+def org_links(block: pa.Table) -> pa.Table:
+    """Per-block step: the block's organisations as rows (a, b, mentions, roles) of the
+    graph of names: both directions of each name-alias link and a self link of each name
+    and alias, once per block, so that a node's new label is the minimum over itself and
+    its neighbours. A name's mentions (JSON list of (doc_id, start, end)) ride on its
+    self link: a mention belongs to the component of the name it was found under (not of
+    its surface), as in the local engine. These rows have no roles (:func:`role_links`)."""
+    links, mentions = {}, []
+    for doc_id, organisations in zip(block.column("doc_id").to_pylist(), block.column("organisations").to_pylist()):
         for name, surface, start, end in json.loads(organisations):
             links.update(dict.fromkeys([(name, name), (name, surface), (surface, name), (surface, surface)]))
             mentions.append((name, [doc_id, start, end]))
-        roles += [(org_name, [key, person_of(record, person, identities)])
-                  for org_name, key, record, person in json.loads(doc_roles) if org_name]
     mention_lists = by_name(mentions)
-    rows = [(a, b, mention_lists.get(a, "[]") if a == b else "[]", "[]") for a, b in links]
-    rows += [(name, name, "[]", role_list) for name, role_list in by_name(roles).items()]
-    return rows_table(rows, GRAPH)
+    return rows_table([(a, b, mention_lists.get(a, "[]") if a == b else "[]", "[]") for a, b in links], GRAPH)
+
+
+def role_columns(block: pa.Table):
+    """(organisation name, sort key, record) rows of a block of :data:`ROLES` (a block
+    of the group step that had no role is empty, perhaps without columns)."""
+    if block.num_rows == 0:
+        return []
+    return zip(*(block.column(name).to_pylist() for name in ROLES.names))
+
+
+def role_links(block: pa.Table) -> pa.Table:
+    """Per-block step over :func:`roles_with_identities`: the roles that name an
+    organisation, as graph rows of its name (a self link) whose roles (JSON list of
+    (sort key, record)) take the id of the name's component; only these rows have roles."""
+    roles = [(org_name, [key, json.loads(record)]) for org_name, key, record in role_columns(block) if org_name]
+    return rows_table([(name, name, "[]", role_list) for name, role_list in by_name(roles).items()], GRAPH)
 
 
 def adjacency(group: dict) -> dict:
@@ -354,10 +392,10 @@ def organisation_group(group: dict, *, fmt: str) -> dict:
     return {column: rows[column] + values for column, values in table_items("roles", fmt, roles).items()}
 
 
-def unlinked_roles(block: pa.Table, *, fmt: str, identities: dict[str, str]) -> pa.Table:
-    """Per-block step: the block's roles that name no organisation, as table rows."""
-    keyed = [(key, person_of(record, person, identities)) for text in block.column("roles").to_pylist()
-             for org_name, key, record, person in json.loads(text) if not org_name]
+def unlinked_roles(block: pa.Table, *, fmt: str) -> pa.Table:
+    """Per-block step over :func:`roles_with_identities`: the roles that name no
+    organisation, as table rows."""
+    keyed = [(key, json.loads(record)) for org_name, key, record in role_columns(block) if not org_name]
     return pa.table(table_items("roles", fmt, keyed), schema=ITEMS)
 
 
@@ -524,22 +562,21 @@ def write_tables(accepted, out_dir: Path, fmt: str) -> dict[str, int]:
     chain of small Ray executions, mostly waiting, and the two chains' waits overlap."""
     if accepted is None:
         return write_sorted([], out_dir, fmt)
+    # the people step gives the people table's rows and the identity rows the roles need
     people = grouped(per_block(accepted, person_mentions), "name", person_group, fmt=fmt).materialize()
-    # the people step's identity rows, for the roles' person ids (see the module's docstring)
-    identities = {row["key"]: row["item"] for row in
-                  people.filter(expr=col("table") == IDENTITY_TABLE).select_columns(["key", "item"]).iter_rows()}
-    people = people.filter(expr=col("table") != IDENTITY_TABLE)
-    direct = per_block(accepted, document_items).union(people)
+    direct = per_block(accepted, document_items).union(people.filter(expr=col("table") != IDENTITY_TABLE))
     with ThreadPoolExecutor(max_workers=1) as thread:
-        linked = thread.submit(linked_tables, accepted, fmt, identities)
+        linked = thread.submit(linked_tables, accepted, people, fmt)
         return write_sorted([direct.sort(["table", "key"]), linked], out_dir, fmt)
 
 
-def linked_tables(accepted, fmt: str, identities: dict[str, str]):
+def linked_tables(accepted, people, fmt: str):
     """The organisations and roles tables as one dataset of (table, key, item) rows,
-    sorted and materialised; ``identities`` as :func:`person_of` takes it."""
-    components = connected_labels(per_block(accepted, org_links, identities=identities))
-    rows = per_block(accepted, unlinked_roles, fmt=fmt, identities=identities)
+    sorted and materialised; ``people`` is the people step's output (its identity rows
+    give the roles' person ids)."""
+    roles = roles_with_identities(accepted, people).materialize()
+    components = connected_labels(per_block(accepted, org_links).union(per_block(roles, role_links)))
+    rows = per_block(roles, unlinked_roles, fmt=fmt)
     if components.count():
         rows = rows.union(grouped(components, "label", organisation_group, fmt=fmt))
     return rows.sort(["table", "key"]).materialize()

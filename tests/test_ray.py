@@ -101,23 +101,22 @@ def test_connected_labels_follow_a_chain_to_its_smallest_name(local_ray):
     every name of a component ends with the component's smallest name as its label, each
     mention stays with the name it was found under (not its surface), and a role with the
     name of its organisation, which is a node of its own when no organisation has it."""
-    from extract.ray_engine import configure_data, connected_labels, org_links, per_block
+    from extract.ray_engine import configure_data, connected_labels, org_links, per_block, role_links
 
     configure_data(quiet=True, partitions=2)
     links = [("e", "d"), ("d", "c"), ("c", "b"), ("b", "a"), ("y", "x"), ("z", "z")]
     documents = [{"doc_id": f"doc{i}", "organisations": json.dumps([[name, surface, i, i + 1]]), "roles": "[]"}
                  for i, (name, surface) in enumerate(links)]
-    documents.append({"doc_id": "doc9", "organisations": "[]",
-                      "roles": json.dumps([["c", "k1", {"doc_id": "doc9", "title": "t1"}, "p"],
-                                           ["q", "k2", {"doc_id": "doc9", "title": "t2"}, "p"],
-                                           ["", "k3", {}, "p"]])})
-    graph = per_block(ray.data.from_items(documents), org_links, identities={})
+    roles = [{"organisation": org, "key": key, "record": json.dumps(record)}
+             for org, key, record in [("c", "k1", {"title": "t1"}), ("q", "k2", {"title": "t2"}), ("", "k3", {})]]
+    graph = per_block(ray.data.from_items(documents), org_links).union(
+        per_block(ray.data.from_items(roles), role_links))
     rows = {row["node"]: row for row in connected_labels(graph).iter_rows()}
     assert {node: row["label"] for node, row in rows.items()} == {
         "a": "a", "b": "a", "c": "a", "d": "a", "e": "a", "x": "x", "y": "x", "z": "z", "q": "q"}
     assert json.loads(rows["e"]["mentions"]) == [["doc0", 0, 1]]
     assert json.loads(rows["a"]["mentions"]) == []  # only ever a surface
-    assert json.loads(rows["c"]["roles"]) == [["k1", {"doc_id": "doc9", "title": "t1"}]]
+    assert json.loads(rows["c"]["roles"]) == [["k1", {"title": "t1"}]]
     assert rows["c"]["organisation"] and not rows["q"]["organisation"]
 
 
