@@ -8,13 +8,14 @@ the cross-document steps need (people, organisations), so the steps after it nev
 parse a whole result again. The cross-document steps are Ray operations on the
 cluster, not loops on the driver: documents that repeat an id are found by a count by
 id, people of one name are split into identities (:mod:`extract.identity`: merged
-across documents only with evidence) in a group-by on the name, organisations that share a name or an
-alias are merged by connected components (min-label propagation, one shuffle a round),
-and roles, carried through the rounds with their organisation's name, take its id in the
-component's group step; before that, a role takes its person's identity in a
-group-by on (document, person name) of the roles and the people step's rows for the
-pairs that are not their name's first identity (a join). Steps that turn documents into rows work on whole blocks, and
-the group-by steps cut a sorted block into its groups in one pass (:func:`grouped`).
+across documents only with evidence) in a group-by on the name, a role takes its
+person's identity in a group-by on (document, person name) of the roles and the people
+step's rows for the pairs that are not their name's first identity (a join),
+organisations that share a name or an alias are merged by connected components
+(min-label propagation, one shuffle a round), and roles, carried through the rounds
+with their organisation's name, take its id in the component's group step. Steps that
+turn documents into rows work on whole blocks, and the group-by steps cut a sorted
+block into its groups in one pass (:func:`grouped`).
 The tables are sorted on the cluster, organisations and roles in a thread of their own
 while the others are written; the driver only streams the sorted items into the output
 files batch by batch.
@@ -94,8 +95,8 @@ def document_columns(order: int, result: dict | None, fmt: str) -> dict[str, str
     ``people`` (name, start, end) and ``organisations`` (name, surface, start, end), its
     mentions for the dedupe; ``facts``, {name: its evidence of identity (kind, value)};
     ``roles`` (organisation name, sort key, record, person name), its role records with
-    the organisation id still to be filled in, and the person's if not its name's first
-    identity."""
+    the organisation id still to be filled in, and the person id that of the name's first
+    identity (:func:`role_identity` corrects it)."""
     if result is None:
         return {column: "[]" for column in DERIVED_COLUMNS}
     doc_id = result["document"]["id"]
