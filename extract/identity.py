@@ -50,27 +50,39 @@ def evidence(result: dict) -> dict[str, set[tuple[str, str]]]:
     return found
 
 
-def person_identities(results: Iterable[dict]) -> dict[tuple[str, str], str]:
-    """(document id, name) -> identity label, for every person of ``results``."""
+def identity_label(name: str, number: int) -> str:
+    """The label of identity ``number`` (1, 2, ...) of ``name``: the name, then ``name#2`` ..."""
+    return name if number == 1 else f"{name}#{number}"
+
+
+def name_identities(docs: Iterable[tuple[str, Iterable]]) -> dict[str, int]:
+    """{document id: identity number} for the people of one name, from (document id,
+    evidence) pairs in document order, each document once. Evidence is what
+    :func:`evidence` gives the name there (organisations and titles); two documents with
+    a fact in common are one identity, and identities are numbered 1, 2, ... by the
+    first document of each. Identity is decided name by name: this is all of it."""
     groups = _Groups()
-    seen: dict[str, list[str]] = defaultdict(list)  # name -> documents, in order
-    holders: dict[tuple[str, tuple[str, str]], list[tuple[str, str]]] = defaultdict(list)
+    holders: dict = {}  # fact -> first document that has it
+    order = []
+    for doc_id, facts in docs:
+        groups.find(doc_id)
+        order.append(doc_id)
+        for fact in sorted(facts):
+            if fact in holders:
+                groups.union(holders[fact], doc_id)
+            else:
+                holders[fact] = doc_id
+    numbers: dict = {}
+    return {doc_id: numbers.setdefault(groups.find(doc_id), len(numbers) + 1) for doc_id in order}
+
+
+def person_identities(results: Iterable[dict]) -> dict[tuple[str, str], str]:
+    """(document id, name) -> identity label, for every person of ``results`` (in document order)."""
+    docs: dict[str, list] = defaultdict(list)  # name -> (document, evidence), in order
     for result in results:
         doc_id = result["document"]["id"]
         facts = evidence(result)
         for name in dict.fromkeys(p["name"] for p in result.get("people", [])):
-            key = (doc_id, name)
-            groups.find(key)
-            seen[name].append(doc_id)
-            for fact in facts.get(name, ()):
-                for other in holders[(name, fact)]:
-                    groups.union(other, key)
-                holders[(name, fact)].append(key)
-    labels: dict[tuple[str, str], str] = {}
-    for name, doc_ids in seen.items():
-        order: dict = {}
-        for doc_id in doc_ids:
-            root = groups.find((doc_id, name))
-            order.setdefault(root, len(order) + 1)
-            labels[(doc_id, name)] = name if order[root] == 1 else f"{name}#{order[root]}"
-    return labels
+            docs[name].append((doc_id, facts.get(name, set())))
+    return {(doc_id, name): identity_label(name, number)
+            for name, pairs in docs.items() for doc_id, number in name_identities(pairs).items()}

@@ -421,7 +421,7 @@ IN_FLIGHT_PER_WORKER = 4  # documents submitted ahead per worker: enough to keep
 
 # Modules that only read per-document results (records, engines, command line, review
 # page, scoring): a change to them leaves the cached results valid.
-AFTER_RESULT_MODULES = frozenset({"write.py", "ray_engine.py", "cli.py", "report.py", "evaluate.py", "__main__.py"})
+AFTER_RESULT_MODULES = frozenset({"write.py", "identity.py", "ray_engine.py", "cli.py", "report.py", "evaluate.py", "__main__.py"})
 
 
 def tree_fingerprint(root: Path, suffixes: set[str] | None = None, exclude: frozenset[str] = frozenset()) -> str:

@@ -7,11 +7,15 @@ dates, roles without organisation ids), validated and serialised, and the small 
 the cross-document steps need (people, organisations), so the steps after it never
 parse a whole result again. The cross-document steps are Ray operations on the
 cluster, not loops on the driver: documents that repeat an id are found by a count by
-id, people are merged by name with a group-by, organisations that share a name or an
-alias are merged by connected components (min-label propagation, one shuffle a round),
-and roles, carried through the rounds with their organisation's name, take its id in the
-component's group step. Steps that turn documents into rows work on whole blocks, and
-the group-by steps cut a sorted block into its groups in one pass (:func:`grouped`).
+id, people of one name are split into identities (:mod:`extract.identity`: merged
+across documents only with evidence) in a group-by on the name, a role takes its
+person's identity in a group-by on (document, person name) of the roles and the people
+step's rows for the pairs that are not their name's first identity (a join),
+organisations that share a name or an alias are merged by connected components
+(min-label propagation, one shuffle a round), and roles, carried through the rounds
+with their organisation's name, take its id in the component's group step. Steps that
+turn documents into rows work on whole blocks, and the group-by steps cut a sorted
+block into its groups in one pass (:func:`grouped`).
 The tables are sorted on the cluster, organisations and roles in a thread of their own
 while the others are written; the driver only streams the sorted items into the output
 files batch by batch.
@@ -37,8 +41,10 @@ from ray.data.expressions import col
 
 from .ingest import SourceFile, collect_inputs
 from .schema import RUN_RECORD, TABLES
+from .identity import evidence, name_identities
 from .write import (
-    TableSink, document_records, organisation_record, person_record, role_records, serialised, write_table,
+    TableSink, document_records, organisation_record, person_id, person_record, role_records, serialised,
+    write_table,
 )
 
 log = logging.getLogger(__name__)
@@ -49,7 +55,7 @@ BATCH_SIZE = 8
 STREAM_BATCH = 1024  # rows per batch when the driver writes a table
 SUMMARY_COLUMNS = ["order", "doc_id", "source", "reason", "cached", "timings", "repairs"]
 # JSON lists built from a document's result (see document_columns), "[]" if it failed
-DERIVED_COLUMNS = ["items", "people", "organisations", "roles"]
+DERIVED_COLUMNS = ["items", "people", "facts", "organisations", "roles"]
 
 
 class DocumentActor:
@@ -86,8 +92,10 @@ def document_columns(order: int, result: dict | None, fmt: str) -> dict[str, str
     ``items``, its rows of the documents, metrics and dates tables as (table, sort key,
     item), keyed by input order (JSON Lines) or by ids (JSON), validated and serialised;
     ``people`` (name, start, end) and ``organisations`` (name, surface, start, end), its
-    mentions for the dedupe; ``roles`` (organisation name, sort key, record), its role
-    records with the organisation id still to be filled in."""
+    mentions for the dedupe; ``facts``, {name: its evidence of identity (kind, value)};
+    ``roles`` (organisation name, sort key, record, person name), its role records with
+    the organisation id still to be filled in, and the person id that of the name's first
+    identity (:func:`role_identity` corrects it)."""
     if result is None:
         return {column: "[]" for column in DERIVED_COLUMNS}
     doc_id = result["document"]["id"]
@@ -101,8 +109,9 @@ def document_columns(order: int, result: dict | None, fmt: str) -> dict[str, str
         "people": json.dumps([[p["name"], p["start"], p["end"]] for p in result["people"]], ensure_ascii=False),
         "organisations": json.dumps([[o["name"], o["surface"], o["start"], o["end"]] for o in result["organisations"]],
                                     ensure_ascii=False),
-        "roles": json.dumps([[role["organisation"] or "", sort_key(doc_id, i), record] for i, (role, record) in roles],
-                            ensure_ascii=False),
+        "facts": json.dumps({name: sorted(facts) for name, facts in evidence(result).items()}, ensure_ascii=False),
+        "roles": json.dumps([[role["organisation"] or "", sort_key(doc_id, i), record, role["person"]]
+                             for i, (role, record) in roles], ensure_ascii=False),
     }
 
 
@@ -202,49 +211,121 @@ def by_name(pairs) -> dict[str, str]:
     return {name: json.dumps(values, ensure_ascii=False) for name, values in lists.items()}
 
 
-NAMED_MENTIONS = pa.schema([("name", pa.string()), ("mentions", pa.string())])
+NAMED_MENTIONS = pa.schema([("name", pa.string()), ("mentions", pa.string()), ("facts", pa.string())])
 
 
 def person_mentions(block: pa.Table) -> pa.Table:
-    """Per-block step: the block's people as (name, mentions) rows, one per name, its
-    mentions a JSON list of (doc_id, start, end)."""
-    mentions = by_name((name, [doc_id, start, end])
-                       for doc_id, text in zip(block.column("doc_id").to_pylist(), block.column("people").to_pylist())
-                       for name, start, end in json.loads(text))
-    return rows_table(list(mentions.items()), NAMED_MENTIONS)
+    """Per-block step: the block's people as (name, mentions, facts) rows, one per name,
+    its mentions a JSON list of (doc_id, start, end), its facts one of (doc_id, evidence)
+    for each document that names it."""
+    mentions, facts = [], []
+    columns = (block.column(name).to_pylist() for name in ("doc_id", "people", "facts"))
+    for doc_id, people, doc_facts in zip(*columns):
+        evidence_of, found = json.loads(doc_facts), json.loads(people)
+        mentions += [(name, [doc_id, start, end]) for name, start, end in found]
+        facts += [(name, [doc_id, evidence_of.get(name, [])]) for name in dict.fromkeys(p[0] for p in found)]
+    facts_of = by_name(facts)
+    return rows_table([(name, values, facts_of[name]) for name, values in by_name(mentions).items()], NAMED_MENTIONS)
+
+
+IDENTITY_TABLE = "identity"  # rows of the people step that are not a table: (doc_id, name) -> number
 
 
 def person_group(group: dict, *, fmt: str) -> dict:
-    """Group-by step (one name): the person's row of the people table."""
-    mentions = [{"doc_id": doc_id, "start": start, "end": end}
-                for text in group["mentions"] for doc_id, start, end in json.loads(text)]
+    """Group-by step (one name): its identities (:func:`extract.identity.name_identities`,
+    over its documents in id order), one row of the people table each, and a row of
+    :data:`IDENTITY_TABLE` (key: sort key of document and name, item: the number) for each
+    document whose person is not the name's first identity."""
     name = group["name"][0]
-    return table_items("people", fmt, [(sort_key(name), person_record(name, mentions))])
+    docs = sorted((doc_id, {tuple(fact) for fact in facts})
+                  for text in group["facts"] for doc_id, facts in json.loads(text))
+    numbers = name_identities(docs)
+    mentions: dict[int, list[dict]] = {}
+    for text in group["mentions"]:
+        for doc_id, start, end in json.loads(text):
+            mentions.setdefault(numbers[doc_id], []).append({"doc_id": doc_id, "start": start, "end": end})
+    rows = table_items("people", fmt, [(sort_key(name, number), person_record(name, found, number))
+                                       for number, found in sorted(mentions.items())])
+    others = sorted((doc_id, number) for doc_id, number in numbers.items() if number > 1)
+    rows["table"] += [IDENTITY_TABLE] * len(others)
+    rows["key"] += [sort_key(doc_id, name) for doc_id, _ in others]
+    rows["item"] += [str(number) for _, number in others]
+    return rows
+
+
+ROLE_TABLE = "role"  # a role before its person's identity: key (doc_id, name), item [org, key, record, name]
+
+
+def role_rows(block: pa.Table) -> pa.Table:
+    """Per-block step: the block's roles as (table, key, item) rows keyed by their
+    document and person name, to meet the people step's :data:`IDENTITY_TABLE` rows."""
+    rows = [(ROLE_TABLE, sort_key(doc_id, role[3]), json.dumps(role, ensure_ascii=False))
+            for doc_id, text in zip(block.column("doc_id").to_pylist(), block.column("roles").to_pylist())
+            for role in json.loads(text)]
+    return rows_table(rows, ITEMS)
+
+
+ROLES = pa.schema([("organisation", pa.string()), ("key", pa.string()), ("record", pa.string())])
+
+
+def role_identity(group: dict) -> dict:
+    """Group-by step (one document and person name): its roles as (organisation name,
+    sort key, record) rows, the person's id that of its identity when an
+    :data:`IDENTITY_TABLE` row in the group says it is not the name's first."""
+    numbers = [int(item) for table, item in zip(group["table"], group["item"]) if table == IDENTITY_TABLE]
+    out = {"organisation": [], "key": [], "record": []}
+    for table, item in zip(group["table"], group["item"]):
+        if table == ROLE_TABLE:
+            org_name, key, record, person = json.loads(item)
+            if numbers:
+                record["person"] = person_id(person, numbers[0])
+            out["organisation"].append(org_name)
+            out["key"].append(key)
+            out["record"].append(json.dumps(record, ensure_ascii=False))
+    return out
+
+
+def roles_with_identities(accepted, people):
+    """The roles of the ``accepted`` documents as rows of :data:`ROLES`, each person's id
+    that of its identity: a join of the roles and the people step's identity rows, as a
+    group-by on (document, person name)."""
+    identities = people.filter(expr=col("table") == IDENTITY_TABLE)
+    return grouped(per_block(accepted, role_rows).union(identities), "key", role_identity)
 
 
 GRAPH = pa.schema([("a", pa.string()), ("b", pa.string()), ("mentions", pa.string()), ("roles", pa.string())])
 
 
 def org_links(block: pa.Table) -> pa.Table:
-    """Per-block step: the block's organisations and roles as rows (a, b, mentions,
-    roles) of the graph of names: both directions of each name-alias link and a self
-    link of each name and alias, once per block, so that a node's new label is the
-    minimum over itself and its neighbours. A name's mentions (JSON list of (doc_id,
-    start, end)) ride on its self link: a mention belongs to the component of the name
-    it was found under (not of its surface), as in the local engine. Roles (JSON list of
-    (sort key, record)) ride on a row of their own with their organisation's name, whose
-    component's id they take; only role rows have roles."""
-    links, mentions, roles = {}, [], []
-    columns = (block.column(name).to_pylist() for name in ("doc_id", "organisations", "roles"))
-    for doc_id, organisations, doc_roles in zip(*columns):
+    """Per-block step: the block's organisations as rows (a, b, mentions, roles) of the
+    graph of names: both directions of each name-alias link and a self link of each name
+    and alias, once per block, so that a node's new label is the minimum over itself and
+    its neighbours. A name's mentions (JSON list of (doc_id, start, end)) ride on its
+    self link: a mention belongs to the component of the name it was found under (not of
+    its surface), as in the local engine. These rows have no roles (:func:`role_links`)."""
+    links, mentions = {}, []
+    for doc_id, organisations in zip(block.column("doc_id").to_pylist(), block.column("organisations").to_pylist()):
         for name, surface, start, end in json.loads(organisations):
             links.update(dict.fromkeys([(name, name), (name, surface), (surface, name), (surface, surface)]))
             mentions.append((name, [doc_id, start, end]))
-        roles += [(org_name, [key, record]) for org_name, key, record in json.loads(doc_roles) if org_name]
     mention_lists = by_name(mentions)
-    rows = [(a, b, mention_lists.get(a, "[]") if a == b else "[]", "[]") for a, b in links]
-    rows += [(name, name, "[]", role_list) for name, role_list in by_name(roles).items()]
-    return rows_table(rows, GRAPH)
+    return rows_table([(a, b, mention_lists.get(a, "[]") if a == b else "[]", "[]") for a, b in links], GRAPH)
+
+
+def role_columns(block: pa.Table):
+    """(organisation name, sort key, record) rows of a block of :data:`ROLES` (a block
+    of the group step that had no role is empty, perhaps without columns)."""
+    if block.num_rows == 0:
+        return []
+    return zip(*(block.column(name).to_pylist() for name in ROLES.names))
+
+
+def role_links(block: pa.Table) -> pa.Table:
+    """Per-block step over :func:`roles_with_identities`: the roles that name an
+    organisation, as graph rows of its name (a self link) whose roles (JSON list of
+    (sort key, record)) take the id of the name's component; only these rows have roles."""
+    roles = [(org_name, [key, json.loads(record)]) for org_name, key, record in role_columns(block) if org_name]
+    return rows_table([(name, name, "[]", role_list) for name, role_list in by_name(roles).items()], GRAPH)
 
 
 def adjacency(group: dict) -> dict:
@@ -312,9 +393,9 @@ def organisation_group(group: dict, *, fmt: str) -> dict:
 
 
 def unlinked_roles(block: pa.Table, *, fmt: str) -> pa.Table:
-    """Per-block step: the block's roles that name no organisation, as table rows."""
-    keyed = [(key, record) for text in block.column("roles").to_pylist()
-             for org_name, key, record in json.loads(text) if not org_name]
+    """Per-block step over :func:`roles_with_identities`: the roles that name no
+    organisation, as table rows."""
+    keyed = [(key, json.loads(record)) for org_name, key, record in role_columns(block) if not org_name]
     return pa.table(table_items("roles", fmt, keyed), schema=ITEMS)
 
 
@@ -481,18 +562,21 @@ def write_tables(accepted, out_dir: Path, fmt: str) -> dict[str, int]:
     chain of small Ray executions, mostly waiting, and the two chains' waits overlap."""
     if accepted is None:
         return write_sorted([], out_dir, fmt)
-    people = grouped(per_block(accepted, person_mentions), "name", person_group, fmt=fmt)
-    direct = per_block(accepted, document_items).union(people)
+    # the people step gives the people table's rows and the identity rows the roles need
+    people = grouped(per_block(accepted, person_mentions), "name", person_group, fmt=fmt).materialize()
+    direct = per_block(accepted, document_items).union(people.filter(expr=col("table") != IDENTITY_TABLE))
     with ThreadPoolExecutor(max_workers=1) as thread:
-        linked = thread.submit(linked_tables, accepted, fmt)
+        linked = thread.submit(linked_tables, accepted, people, fmt)
         return write_sorted([direct.sort(["table", "key"]), linked], out_dir, fmt)
 
 
-def linked_tables(accepted, fmt: str):
+def linked_tables(accepted, people, fmt: str):
     """The organisations and roles tables as one dataset of (table, key, item) rows,
-    sorted and materialised."""
-    components = connected_labels(per_block(accepted, org_links))
-    rows = per_block(accepted, unlinked_roles, fmt=fmt)
+    sorted and materialised; ``people`` is the people step's output (its identity rows
+    give the roles' person ids)."""
+    roles = roles_with_identities(accepted, people).materialize()
+    components = connected_labels(per_block(accepted, org_links).union(per_block(roles, role_links)))
+    rows = per_block(roles, unlinked_roles, fmt=fmt)
     if components.count():
         rows = rows.union(grouped(components, "label", organisation_group, fmt=fmt))
     return rows.sort(["table", "key"]).materialize()

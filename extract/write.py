@@ -1,10 +1,11 @@
 """Stage 7, write: assemble the normalised dataset, validate it, write it atomically.
 
 Per-document results (plain dicts from :mod:`extract.pipeline`) become the tables of
-the output contract. People are merged across documents by name; organisations by
-any shared name or alias. Ids are derived from content, so they do not depend on the
-order or the number of workers. Every file is validated against its JSON Schema
-(format checking on) before it is written to a temporary file and renamed.
+the output contract. People of the same name are merged across documents only with
+evidence (:mod:`extract.identity`); organisations by any shared name or alias. Ids
+are derived from content, so they do not depend on the order or the number of workers.
+Every file is validated against its JSON Schema (format checking on) before it is
+written to a temporary file and renamed.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from typing import Iterable
 
 import jsonschema_rs
 
+from .identity import evidence, identity_label, name_identities
 from .schema import RUN_RECORD, TABLES, json_schema
 
 
@@ -225,6 +227,8 @@ class DatasetBuilder:
         self.out_dir, self.fmt = out_dir, fmt
         self.sinks = {name: TableSink(out_dir, name, fmt) for name in DOCUMENT_TABLES}
         self.person_mentions: dict[str, list[dict]] = defaultdict(list)
+        # name -> (document, its evidence for the name): who is who is decided at the end
+        self.person_docs: dict[str, list[tuple[str, frozenset]]] = defaultdict(list)
         self.org_groups = UnionFind()
         self.org_surfaces: dict[str, set[str]] = defaultdict(set)
         self.org_mentions: dict[str, list[dict]] = defaultdict(list)
@@ -236,14 +240,28 @@ class DatasetBuilder:
             self.sinks[name].add(records)
         for item in result["people"]:
             self.person_mentions[item["name"]].append(mention(doc_id, item))
+        facts = evidence(result)
+        for name in dict.fromkeys(item["name"] for item in result["people"]):
+            self.person_docs[name].append((doc_id, frozenset(facts.get(name, ()))))
         for item in result["organisations"]:
             self.org_groups.union(item["name"], item["surface"])
             self.org_surfaces[item["name"]].add(item["surface"])
             self.org_mentions[item["name"]].append(mention(doc_id, item))
         self.roles.append((doc_id, result["roles"]))
 
-    def people(self) -> list[dict]:
-        return [person_record(name, self.person_mentions[name]) for name in sorted(self.person_mentions)]
+    def identities(self) -> dict[tuple[str, str], int]:
+        """(document id, name) -> identity number of the name (:func:`name_identities`),
+        for the documents in id order, whatever order they were added in."""
+        return {(doc_id, name): number for name, docs in self.person_docs.items()
+                for doc_id, number in name_identities(sorted(docs, key=lambda d: d[0])).items()}
+
+    def people(self, identities: dict[tuple[str, str], int]) -> list[dict]:
+        """One record per identity, sorted by name and identity number."""
+        mentions: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for name, items in self.person_mentions.items():
+            for m in items:
+                mentions[(name, identities[(m["doc_id"], name)])].append(m)
+        return [person_record(name, found, number) for (name, number), found in sorted(mentions.items())]
 
     def organisations(self) -> tuple[list[dict], dict[str, str]]:
         """Organisations merged by shared names; returns records and name -> id."""
@@ -261,15 +279,16 @@ class DatasetBuilder:
     def finish(self, run: dict) -> dict[str, int]:
         """Write every table, then the run record (last: it marks a complete dataset)."""
         organisations, org_ids = self.organisations()
+        identities = self.identities()
         roles = []
         for doc_id, items in sorted(self.roles, key=lambda x: x[0]):
-            roles += role_records(doc_id, items, org_ids)
+            roles += role_records(doc_id, items, org_ids, identities)
         counts = {}
         for name, sink in self.sinks.items():
             sink.rows.sort(key=lambda row: (row.get("doc_id", row["id"]), row["id"]))
             counts[name] = sink.count
             sink.finish()
-        people = self.people()
+        people = self.people(identities)
         for name, rows in [("people", people), ("organisations", organisations), ("roles", roles)]:
             TableSink(self.out_dir, name, self.fmt).finish(rows)
             counts[name] = len(rows)
@@ -283,14 +302,17 @@ class DatasetBuilder:
             sink.abort()
 
 
-def person_id(name: str) -> str:
-    return stable_id("person", name)
+def person_id(name: str, number: int = 1) -> str:
+    """The id of identity ``number`` of ``name``: a hash of its label (the name itself for
+    the first identity, so a dataset whose names are all distinct has ids by name)."""
+    return stable_id("person", identity_label(name, number))
 
 
-def person_record(name: str, mentions: Iterable[dict]) -> dict:
-    """A person of the dataset: one per distinct name, with every mention once, sorted."""
+def person_record(name: str, mentions: Iterable[dict], number: int = 1) -> dict:
+    """A person of the dataset: one per identity (:mod:`extract.identity`), with every
+    mention once, sorted; ``name`` is the plain name, the id is the identity's."""
     unique = {mention_key(m): m for m in mentions}
-    return {"id": person_id(name), "name": name, "aliases": [],
+    return {"id": person_id(name, number), "name": name, "aliases": [],
             "mentions": sorted(unique.values(), key=mention_key)}
 
 
@@ -303,10 +325,14 @@ def organisation_record(names: set[str], mentions: Iterable[dict]) -> dict:
             "mentions": sorted(unique.values(), key=mention_key)}
 
 
-def role_records(doc_id: str, roles: list[dict], org_ids: dict[str, str]) -> list[dict]:
-    """One document's roles with person and organisation names replaced by ids."""
+def role_records(doc_id: str, roles: list[dict], org_ids: dict[str, str],
+                 identities: dict[tuple[str, str], int] | None = None) -> list[dict]:
+    """One document's roles with person and organisation names replaced by ids; a person
+    takes the id of its identity in this document (``identities``: (document id, name)
+    -> number; the first identity of the name if absent)."""
+    identities = identities or {}
     return numbered(doc_id, "role", [
-        {"person": person_id(r["person"]), "title": r["title"],
+        {"person": person_id(r["person"], identities.get((doc_id, r["person"]), 1)), "title": r["title"],
          "organisation": org_ids.get(r["organisation"]) if r["organisation"] else None,
          "start": r["start"], "end": r["end"]}
         for r in roles

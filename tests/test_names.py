@@ -296,6 +296,82 @@ def test_evidence_chains_across_documents():
     assert len({labels[(d, "李娜")] for d in "abc"}) == 1
 
 
+# Three made-up pages naming 韩立新: a and b at the same company (two titles), c the
+# head of a school. a and b are one person; c is another, with its own id and mentions.
+IDENTITY_PAGES = {
+    "a.txt": "东岭重工发布新产品\n5月8日，东岭重工股份有限公司总经理韩立新在发布会上介绍了新产品。"
+             "韩立新表示，公司今年将加大研发投入。\n",
+    "b.txt": "东岭重工召开股东大会\n6月2日，东岭重工股份有限公司召开股东大会，公司董事长韩立新主持会议。\n",
+    "c.txt": "南湖小学举行运动会\n9月20日，南湖小学举行秋季运动会，南湖小学校长韩立新致辞。\n",
+}
+
+
+def write_identity_pages(folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in IDENTITY_PAGES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def load_tables(out, suffix=".json"):
+    import json
+
+    def load(name):
+        text = (out / f"{name}{suffix}").read_text(encoding="utf-8")
+        return json.loads(text) if suffix == ".json" else [json.loads(line) for line in text.splitlines()]
+    return {name: load(name) for name in ("people", "roles", "organisations")}
+
+
+def check_identity_dataset(tables):
+    """The dataset of :data:`IDENTITY_PAGES`: two people named 韩立新, a+b and c."""
+    from extract.write import person_id
+
+    people = [p for p in tables["people"] if p["name"] == "韩立新"]
+    assert [p["id"] for p in people] == [person_id("韩立新"), person_id("韩立新", 2)]
+    assert people[0]["id"] == "person-478e9f790aaa"  # the name's first identity keeps the id by name
+    assert len({p["id"] for p in tables["people"]}) == len(tables["people"])
+    docs = [sorted({m["doc_id"] for m in p["mentions"]}) for p in people]
+    assert docs == [["a", "b"], ["c"]]
+    orgs = {o["id"]: o["name"] for o in tables["organisations"]}
+    by_doc = {r["doc_id"]: r for r in tables["roles"] if r["title"] in ("总经理", "董事长", "校长")}
+    assert (by_doc["a"]["person"], by_doc["a"]["title"]) == (people[0]["id"], "总经理")
+    assert (by_doc["b"]["person"], by_doc["b"]["title"]) == (people[0]["id"], "董事长")
+    assert orgs[by_doc["a"]["organisation"]] == orgs[by_doc["b"]["organisation"]] == "东岭重工股份有限公司"
+    assert (by_doc["c"]["person"], by_doc["c"]["title"]) == (people[1]["id"], "校长")
+    assert orgs[by_doc["c"]["organisation"]] == "南湖小学"
+
+
+@pytest.mark.parametrize("fmt, suffix", [("json", ".json"), ("jsonl", ".jsonl")])
+def test_dataset_merges_people_across_documents_only_with_evidence(tmp_path, fmt, suffix):
+    from extract.pipeline import run as run_local
+    from extract.write import validate_dir
+
+    pages = write_identity_pages(tmp_path / "pages")
+    run_local([pages], tmp_path / "out", workers=1, fmt=fmt, cache_dir=tmp_path / "cache")
+    assert validate_dir(tmp_path / "out") == []
+    check_identity_dataset(load_tables(tmp_path / "out", suffix))
+
+
+def test_identity_numbers_follow_document_ids_not_the_order_results_arrive_in(tmp_path):
+    from extract.write import DatasetBuilder
+
+    def make(doc_id, title, org):
+        return {"document": {"id": doc_id}, "metrics": [], "dates": [], "organisations": [],
+                "people": [{"name": "韩立新", "start": 0, "end": 3}],
+                "roles": [{"person": "韩立新", "title": title, "organisation": org, "start": 0, "end": 3}]}
+
+    outputs = []
+    for order in (["a", "b", "c"], ["c", "b", "a"]):
+        builder = DatasetBuilder(tmp_path / "unused")
+        roles = {"a": ("经理", "甲公司"), "b": ("主任", "乙公司"), "c": ("董事", "甲公司")}
+        for doc_id in order:
+            builder.add(make(doc_id, *roles[doc_id]))
+        identities = builder.identities()
+        outputs.append((identities, builder.people(identities)))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == {("a", "韩立新"): 1, ("b", "韩立新"): 2, ("c", "韩立新"): 1}
+
+
 # --- later patterns ------------------------------------------------------------------
 
 def test_a_title_held_by_the_person_after_de(rules_nlp):

@@ -81,20 +81,36 @@ def test_ray_engine_equals_local_engine_jsonl(local_ray, corpus, tmp_path):
     assert_same_files(ray_out, local_out, ".jsonl")
 
 
+@pytest.mark.parametrize("fmt, suffix", [("json", ".json"), ("jsonl", ".jsonl")])
+def test_ray_engine_splits_people_into_identities_as_the_local_engine(local_ray, tmp_path, fmt, suffix):
+    """Three made-up pages naming one name: two of them at the same company are one
+    person, the third another; the Ray engine's people and roles are the local engine's."""
+    from extract.ray_engine import run as run_on_ray
+    from test_names import check_identity_dataset, load_tables, write_identity_pages
+
+    pages = write_identity_pages(tmp_path / "pages")
+    local_out, ray_out = tmp_path / "local", tmp_path / "ray"
+    run_local([pages], local_out, workers=2, fmt=fmt, cache_dir=tmp_path / "cache")
+    run_on_ray([pages], ray_out, DEFAULT_MODEL, workers=2, fmt=fmt, quiet=True, cache_dir=tmp_path / "cache")
+    assert_same_files(ray_out, local_out, suffix)
+    check_identity_dataset(load_tables(ray_out, suffix))
+
+
 def test_connected_labels_follow_a_chain_to_its_smallest_name(local_ray):
     """Names linked in a chain (each only to the next) need several propagation rounds;
     every name of a component ends with the component's smallest name as its label, each
     mention stays with the name it was found under (not its surface), and a role with the
     name of its organisation, which is a node of its own when no organisation has it."""
-    from extract.ray_engine import configure_data, connected_labels, org_links, per_block
+    from extract.ray_engine import configure_data, connected_labels, org_links, per_block, role_links
 
     configure_data(quiet=True, partitions=2)
     links = [("e", "d"), ("d", "c"), ("c", "b"), ("b", "a"), ("y", "x"), ("z", "z")]
     documents = [{"doc_id": f"doc{i}", "organisations": json.dumps([[name, surface, i, i + 1]]), "roles": "[]"}
                  for i, (name, surface) in enumerate(links)]
-    documents.append({"doc_id": "doc9", "organisations": "[]",
-                      "roles": json.dumps([["c", "k1", {"title": "t1"}], ["q", "k2", {"title": "t2"}], ["", "k3", {}]])})
-    graph = per_block(ray.data.from_items(documents), org_links)
+    roles = [{"organisation": org, "key": key, "record": json.dumps(record)}
+             for org, key, record in [("c", "k1", {"title": "t1"}), ("q", "k2", {"title": "t2"}), ("", "k3", {})]]
+    graph = per_block(ray.data.from_items(documents), org_links).union(
+        per_block(ray.data.from_items(roles), role_links))
     rows = {row["node"]: row for row in connected_labels(graph).iter_rows()}
     assert {node: row["label"] for node, row in rows.items()} == {
         "a": "a", "b": "a", "c": "a", "d": "a", "e": "a", "x": "x", "y": "x", "z": "z", "q": "q"}
