@@ -526,3 +526,10 @@ def test_a_short_form_drops_a_province_written_without_its_level():
 
     assert is_short_form("北岭公司", "江西北岭农业股份有限公司")
     assert not is_short_form("南岭公司", "江西北岭农业股份有限公司")
+
+
+def test_a_place_before_an_event_verb_is_not_part_of_the_name_after_it(rules_nlp):
+    # 在某地举行…: the organisation head after the verb does not reach back over it
+    result = run(rules_nlp, "上周，远山机械股份有限公司在北岸县举行新基地开工仪式。")
+    assert not any("举行" in name for name in orgs(result)), orgs(result)
+    assert "远山机械股份有限公司" in orgs(result)
