@@ -462,7 +462,6 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     """Person spans; ``known``: names other rules are sure of (appointment notices)."""
     # Statistical PERSON spans count when they have the form of a Chinese name and end
     # where a name can end (华工 in 华工正源… is the start of a company name).
-    title_starts = {s for s, _ in titles}
     ner_people_all = ner_people
     ner_people = [(s, e) for s, e in ner_people if is_name(text, s, e) and text[s:e] not in common_words()
                   and not is_counted(text, s)]
