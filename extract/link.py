@@ -335,6 +335,8 @@ def inside_other_name(span: Span, alias: str, orgs: RangeIndex) -> bool:
 
 
 MIN_SHORT_FORM = 3
+MIN_ONE_CHARACTER_HEAD = 4
+MIN_COMPANY_SHORT_FORM = 2  # 华信 for 华信控股有限公司: a company's short name may be its two-character trade name
 NATIONAL_LEVEL = ("中央", "国家")  # a body of the national level, named as such
 MIN_PLACE_NAME = 2  # 上饶 in 上饶市人民政府
 
@@ -346,14 +348,23 @@ def is_short_form(short: str, full: str) -> bool:
     out (中德华建集团 for 中德华建工程技术集团有限公司; 省工信厅… for 湖南省工业和信息化厅…),
     or the name without its legal form (智新科技 for 智新科技股份有限公司). Any other
     leading part (东风公司 of 东风公司技术中心) is the parent, not a short form."""
+    if full.startswith(short) and MIN_COMPANY_SHORT_FORM <= len(short) < len(full):
+        return is_company_remainder(full[len(short):])
     if len(short) < MIN_SHORT_FORM or len(short) >= len(full):
         return False
-    if full.startswith(short):
-        return full[len(short):] in read_lines("org_legal_forms.txt")
     if short.startswith(NATIONAL_LEVEL) and not full.startswith(NATIONAL_LEVEL):
         return False  # 中央某某部 is the national body, not a short form of 某某会中央某某部
     return any(tail == short or (not tail.startswith(short) and (tail.endswith(short) or is_abbreviation(short, tail)))
                for tail in tails(full))
+
+
+def is_company_remainder(rest: str) -> bool:
+    """What a company's registered name adds to its short name: a legal form (有限公司),
+    maybe after a word of ``data/org_company_words.txt`` (控股, 集团, 科技 ...)."""
+    legal_forms = read_lines("org_legal_forms.txt")
+    if rest in legal_forms:
+        return True
+    return any(rest.startswith(word) and rest[len(word):] in legal_forms for word in read_lines("org_company_words.txt"))
 
 
 @lru_cache(maxsize=65536)
@@ -378,8 +389,14 @@ def is_abbreviation(short: str, full: str) -> bool:
     """The same first characters, the same two-character head ending ``full`` (or
     followed only by a legal form), and the rest of ``short`` in order inside ``full``:
     中德华建集团 for 中德华建工程技术集团有限公司, 省工信厅装备工业处 for
-    省工业和信息化厅装备工业处, but not for 省工业和信息化厅装备工业处党支部."""
-    stem, head = short[:-2], short[-2:]
+    省工业和信息化厅装备工业处, but not for 省工业和信息化厅装备工业处党支部. A short
+    form of four characters or more may keep only the last character of the head
+    (省经合局 for 省经济合作局)."""
+    if len(short) >= MIN_ONE_CHARACTER_HEAD and short[-1] == full[-1] and full.rfind(short[-2:]) < 0:
+        # the head is the last character (局 of 合作局): 省经合局 for 省经济合作局
+        stem, head = short[:-1], short[-1]
+    else:
+        stem, head = short[:-2], short[-2:]
     at = full.rfind(head)
     rest = full[at + len(head):]
     return (
@@ -471,8 +488,10 @@ def contracted_heads() -> dict[str, tuple[str, ...]]:
 
 
 def endings(name: str) -> set[str]:
-    """The last two characters of ``name``, with and without each legal form it ends in."""
+    """The last two characters of ``name``, with and without each legal form it ends in
+    (and the company word before it: 华信 of 华信控股有限公司)."""
     stems = [name] + [name[: -len(form)] for form in read_lines("org_legal_forms.txt") if name.endswith(form)]
+    stems += [stem[: -len(word)] for stem in stems[1:] for word in read_lines("org_company_words.txt") if stem.endswith(word)]
     return {stem[-2:] for stem in stems if stem}
 
 

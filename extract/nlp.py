@@ -178,6 +178,58 @@ def mark_word_ends(doc: Doc) -> Doc:
     return doc
 
 
+# --- Words the NER reads by their characters -----------------------------------------
+# An embedding of the word itself lets the NER remember the names of its training text,
+# and a name it has never seen gets the embedding of whatever word shares its hash row.
+# This component gives every word outside a list of words the training text holds
+# often enough one shared norm, so the NER reads a rare word, as it must read a new
+# name, by its characters (PREFIX, SUFFIX, the last character as TAG), its length
+# (SHAPE) and its context. The list is mined from the training split by
+# ``training/mine_known_words.py`` and saved with the pipeline; with no list (a pipeline
+# trained without it) every word keeps its norm.
+KNOWN_WORDS_FILE = "known_words.txt"
+RARE_NORM = "<rare>"
+
+
+class RareWords:
+    """Sets the norm of each word not in its list of known words to ``RARE_NORM``."""
+
+    def __init__(self, vocab, name: str = "extract_rare_words"):
+        self.vocab = vocab
+        self.name = name
+        self.set_words([])
+
+    def set_words(self, words: Iterable[str]) -> None:
+        self.words = sorted(set(words))
+        self.hashes = frozenset(self.vocab.strings.add(word) for word in self.words)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.words:
+            return doc
+        for i, orth in enumerate(doc.to_array("ORTH").tolist()):
+            if orth not in self.hashes:
+                doc[i].norm_ = RARE_NORM
+        return doc
+
+    def initialize(self, get_examples=None, *, nlp=None, path: str | None = None) -> None:
+        words = Path(path).read_text(encoding="utf-8").splitlines() if path else []
+        self.set_words(word for word in words if word and not word.startswith("#"))
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / KNOWN_WORDS_FILE).write_text("".join(word + "\n" for word in self.words), encoding="utf-8")
+
+    def from_disk(self, path, *, exclude=()) -> "RareWords":
+        self.set_words(Path(path, KNOWN_WORDS_FILE).read_text(encoding="utf-8").splitlines())
+        return self
+
+
+@Language.factory("extract_rare_words", assigns=["token.norm"])
+def make_rare_words(nlp: Language, name: str) -> RareWords:
+    return RareWords(nlp.vocab, name)
+
+
 # --- Words the NER corpora cut -------------------------------------------------------
 # About 8% of MSRA's entities start or end inside a word of the PKU-standard segmenter:
 # 访华 holds the place 华, 中方 the place 中, 邓小平理论 the person 邓小平. The

@@ -533,3 +533,34 @@ def test_a_place_before_an_event_verb_is_not_part_of_the_name_after_it(rules_nlp
     result = run(rules_nlp, "上周，远山机械股份有限公司在北岸县举行新基地开工仪式。")
     assert not any("举行" in name for name in orgs(result)), orgs(result)
     assert "远山机械股份有限公司" in orgs(result)
+
+
+def test_a_company_is_also_named_by_its_trade_name():
+    from extract.link import is_short_form
+
+    assert is_short_form("华信", "华信控股有限公司")
+    assert is_short_form("远帆", "远帆科技股份有限公司")
+    assert is_short_form("远帆科技", "远帆科技股份有限公司")
+    # a line of business after the trade name names a sister company, not the group
+    assert not is_short_form("华信航空", "华信控股有限公司")
+    assert not is_short_form("华信", "华信航空有限公司")
+
+
+def test_a_long_short_form_may_keep_only_the_last_character_of_the_head():
+    from extract.link import is_short_form
+
+    assert is_short_form("县农技站", "县农业技术推广站")
+    assert is_short_form("市文旅局", "东川市文化和旅游局")
+    assert not is_short_form("市文旅局", "东川市文化和旅游委员会")
+    assert not is_short_form("农技站", "县农业技术推广站")  # three characters: too short to tell
+
+
+def test_a_trade_name_and_the_registered_name_are_one_organisation():
+    from extract.link import resolve_short_forms
+    from extract.nlp import blank_pipeline
+
+    doc = blank_pipeline()("远帆科技股份有限公司今天发布年报。远帆表示，远帆航空将扩大产能。")
+    full, short, sister = doc.char_span(0, 10), doc.char_span(17, 19), doc.char_span(22, 26)
+    resolve_short_forms([full, short, sister])
+    assert short._.canonical == "远帆科技股份有限公司"
+    assert full._.canonical is None and sister._.canonical is None

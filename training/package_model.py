@@ -37,6 +37,7 @@ def main() -> None:
             {"name": "PKU People's Daily 1998 (SIGHAN 2005 PKU standard)"},
             {"name": "MSRA NER (SIGHAN 2006)"},
             {"name": "People's Daily NER (January 1998)"},
+            {"name": "CLUENER2020 (training split)"},
         ],
     })
     if args.target.exists():

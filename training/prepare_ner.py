@@ -31,7 +31,8 @@ import spacy
 from spacy.tokens import DocBin
 from spacy.util import filter_spans
 
-from extract.nlp import WordSplitter, to_halfwidth
+from extract.nlp import KNOWN_WORDS_FILE, WordSplitter, to_halfwidth
+from training.augment_ner import augment
 
 LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "LOC"}
 # CLUENER's types mapped to the NER's labels; a type not here is marked missing (None)
@@ -184,6 +185,13 @@ def main() -> None:
     parser.add_argument("--word-splits", type=Path, help="a table of words to cut (mine_word_splits.py)")
     parser.add_argument("--follow-first", action="store_true",
                         help="where a later file leaves unlabelled a string the first labels, mark it missing")
+    parser.add_argument("--augment", type=float, default=0.0, metavar="SHARE",
+                        help="add copies of this share of each training split's sentences with entities, "
+                             "their names replaced by new ones (training/augment_ner.py)")
+    parser.add_argument("--known-min-count", type=int, default=2,
+                        help="a word seen fewer times in the training splits is read by its characters (known_words.txt)")
+    parser.add_argument("--augment-label", action="append", dest="augment_labels", metavar="LABEL",
+                        help="replace the names of this label only (repeatable; default: all)")
     args = parser.parse_args()
     nlp = spacy.load(args.pipeline)
     splitter = None
@@ -193,10 +201,12 @@ def main() -> None:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     report = {}
     train_bin, dev_bin = DocBin(), DocBin()
+    word_counts = Counter()  # of the training splits, copies left out: the words the NER knows
     first_train = None
     corpora = [(path, read_bio) for path in args.train] + [(path, partial(read_cluener, missing=set(args.cluener_missing))) for path in args.cluener]
-    for path, read in corpora:
-        train, dev = split_dev(list(read(path)), args.dev_fraction)
+    splits = [(path, read, *split_dev(list(read(path)), args.dev_fraction)) for path, read in corpora]
+    known = {text[start:end] for _, _, train, _ in splits for text, ents in train for start, end, _ in ents}
+    for path, read, train, dev in splits:
         masked = set()
         if first_train is None:
             first_train = train
@@ -207,6 +217,12 @@ def main() -> None:
         stats = {"entities": 0, "misaligned": 0, "masked": 0}
         for doc in to_docs(nlp, train, stats, splitter, masked):
             train_bin.add(doc)
+            word_counts.update(token.text for token in doc)
+        if args.augment:
+            copies = augment(train, args.augment, known, seed=len(report), labels=args.augment_labels)
+            stats["augmented"] = len(copies)
+            for doc in to_docs(nlp, copies, Counter(), splitter):
+                train_bin.add(doc)
         for doc in to_docs(nlp, dev, stats, splitter):
             dev_bin.add(doc)
         stats["misaligned_rate"] = round(stats["misaligned"] / max(1, stats["entities"]), 4)
@@ -216,6 +232,16 @@ def main() -> None:
     train_bin.to_disk(args.out_dir / "train.spacy")
     dev_bin.to_disk(args.out_dir / "dev.spacy")
     (args.out_dir / "alignment.json").write_text(json.dumps(report, indent=1) + "\n")
+    words = known_words(word_counts, args.known_min_count)
+    (args.out_dir / KNOWN_WORDS_FILE).write_text("".join(word + "\n" for word in words), encoding="utf-8")
+    print(f"{len(words)} words occur at least {args.known_min_count} times in the training splits", flush=True)
+
+
+def known_words(counts: Counter, min_count: int) -> list[str]:
+    """The words of ``counts`` seen at least ``min_count`` times, sorted: those the NER keeps
+    by their own embedding (``extract_rare_words``). The training text's singletons are to it
+    what the names it has never seen are at run time."""
+    return sorted(word for word, n in counts.items() if n >= min_count and not word.isspace())
 
 
 if __name__ == "__main__":
