@@ -54,7 +54,7 @@ def _character_mean_forward(model: Model, docs: List[Doc], is_train: bool):
     texts = [token.text for doc in docs for token in doc]
     lengths = numpy.fromiter((len(text) for text in texts), dtype="int32", count=len(texts))
     codes = numpy.fromiter((ord(char) for char in "".join(texts)), dtype="uint64", count=int(lengths.sum()))
-    ids = model.ops.asarray2i(codes.reshape(-1, 1).astype("uint64"), dtype="uint64")
+    ids = model.ops.asarray2i(codes.reshape(-1, 1), dtype="uint64")
     vectors, backprop_embed = embed(ids, is_train)
     lengths = model.ops.asarray1i(lengths)
     means = model.ops.reduce_mean(vectors, lengths)

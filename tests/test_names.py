@@ -4,18 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.clean import CleanDocument
-from extract.ingest import RawDocument
-from extract.pipeline import analyse
-
-
-def run(nlp, text, published="2024-03-01"):
-    raw = RawDocument(id="t", source="t.txt", sha256="0" * 64, encoding="utf-8", format="text", text=text)
-    return analyse(nlp, CleanDocument(raw, "标题", published, None, text))
-
-
-def roles(result):
-    return {(r["person"], r["title"], r["organisation"]) for r in result["roles"]}
+from tests.analysed import roles, run
 
 
 def people(result):
