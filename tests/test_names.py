@@ -231,6 +231,17 @@ def test_headless_entities_need_a_clear_end_once():
     assert kept == {"远图精密", "北辰控股"}  # 南岭光学 runs on into 器件: cut inside a phrase
 
 
+def test_headless_entity_named_again_on_the_page_is_kept():
+    """A name the model found once and the page writes again (where the model missed it)
+    is a name: a phrase cut by the model would rarely recur verbatim."""
+    from extract.match.organisations import headless_kept
+
+    text = "青岚智造仍以三亿元居首。业内人士称，青岚智造的订单已排到明年。南岭光学器件订单多。"
+    spans = [(0, 4), (text.index("南岭"), text.index("南岭") + 4)]
+    kept = {text[s:e] for s, e in headless_kept(text, spans, set())}
+    assert kept == {"青岚智造"}  # 南岭光学 appears once, cut inside 南岭光学器件
+
+
 def test_entities_lose_ordinal_terms_and_websites():
     from extract.match.organisations import trimmed
 

@@ -10,7 +10,6 @@ organisation of its own (甲公司与乙公司). Generic mentions (该公司, �
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache, partial
 
 from spacy.language import Language
@@ -340,8 +339,7 @@ def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int
     """Entity spans with an organisation head, and those without one whose name the page
     ends clearly at least once (中国平安、…) or that name a well-known body."""
     clear = {text[s:e] for s, e in spans if clear_right_boundary(text, e, title_starts)}
-    counts = Counter(text[s:e] for s, e in spans)
-    clear |= {name for name, n in counts.items() if n >= 2}  # the model named it twice
+    clear |= {text[s:e] for s, e in spans if text.count(text[s:e]) >= 2}  # the page names it twice
     known = set(read_lines("org_gazetteer.txt"))
     return [(s, e) for s, e in spans
             if head_ending(text[s:e]) or text[s:e] in clear or text[s:e] in known]
