@@ -201,6 +201,24 @@ def test_coordinated_items_of_a_list_with_an_organisation(rules_nlp):
     assert {"北辰精工", "南岭控股", "东湖航运集团"} <= orgs(result)
 
 
+def test_an_item_the_model_calls_a_person_joins_the_list_unless_it_is_one():
+    """The people stage, not the NER's label, says who is a person: a transliterated
+    company name the NER labels PERSON is an organisation in a list of companies."""
+    import spacy
+
+    from extract.match.organisations import coordinated_organisations
+
+    text = "上榜的企业：卡西尼亚、北辰控股、王立新。"
+    doc = spacy.blank("zh")(text)
+    person = doc.char_span(text.index("卡"), text.index("、"), "PERSON")
+    real_person = doc.char_span(text.index("王"), text.index("。"), "PERSON")
+    doc.ents = [person, real_person]
+    company = (text.index("北"), text.index("北") + 4)
+    people = [(real_person.start_char, real_person.end_char)]
+    added = {text[s:e] for s, e in coordinated_organisations(doc, [company], people)}
+    assert added == {"卡西尼亚"}
+
+
 def test_alias_and_short_form_join_the_full_name_within_a_page(rules_nlp):
     text = "星河数码科技股份有限公司（以下简称“星河数码”）发布公告。星河数码表示，星河数码科技将扩产。"
     found = {(o["surface"], o["name"]) for o in run(rules_nlp, text)["organisations"]}

@@ -476,11 +476,12 @@ def item_span(text: str, start: int, end: int, first: bool, last: bool) -> tuple
 def coordinated_organisations(doc: Doc, found: list[tuple[int, int]], people: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Items of a 、-list that holds an organisation name are organisations too, as
     coordinated words share their kind (甲控股、乙精密、丙集团): short company names
-    without a head are found this way. Items that are people, places, common words or
-    figures are not."""
+    without a head are found this way. Items that are people (as the people stage found
+    them: the model labels many a transliterated company name PERSON), places, common
+    words or figures are not."""
     text = doc.text
     names = {(s, e) for s, e in found}
-    places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS | {"PERSON", "PER"}]
+    places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS]
     blocked = RangeIndex((s, e, None) for s, e in places + list(people) + list(found))
     added = []
     for m in COORDINATED.finditer(text):
