@@ -158,6 +158,18 @@ def test_a_place_named_like_a_person_is_not_a_person(rules_nlp):
     assert "石家宁" not in people(run(rules_nlp, text))
 
 
+def test_a_model_name_right_after_an_organisation_is_supported():
+    """An affiliation before the name (某某研究院某某) supports a PERSON the model found
+    once; one with no support (a name cut out of a phrase) is not kept."""
+    from extract.match.people import ner_names_with_context
+
+    text = "东川化工研究院柳文峰荣获金奖，柳文峰荣获之后回到家乡。"
+    first = (text.index("柳"), text.index("柳") + 3)
+    assert ner_names_with_context(text, [first], []) == {"柳文峰"}
+    later = (text.rindex("柳"), text.rindex("柳") + 3)
+    assert ner_names_with_context(text, [later], []) == set()
+
+
 def test_people_that_name_an_organisation_are_dropped(rules_nlp):
     from extract.link import not_organisations
 

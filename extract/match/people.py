@@ -445,7 +445,8 @@ def drop_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def ner_names_with_context(text: str, spans: list[tuple[int, int]], titles: list[tuple[int, int]]) -> set[str]:
     """The NER PERSON names with a context that supports them at least once: a clear end
     (a word that follows names, punctuation), a title right before or after (村支书某某,
-    某某书记), a word describing a person before (党员某某), or a second mention by the
+    某某书记), a word describing a person before (党员某某), an organisation's head right
+    before (某某研究所某某: the affiliation before the name), or a second mention by the
     model. Without any, the model may have cut a name out of a company's (华工|正源)."""
     title_starts, title_ends = {s for s, _ in titles}, {e for _, e in titles}
     precursor_ends = {m.end() for m in word_list_pattern("name_precursors.txt").finditer(text)}
@@ -454,7 +455,7 @@ def ner_names_with_context(text: str, spans: list[tuple[int, int]], titles: list
         counts[text[s:e]] = counts.get(text[s:e], 0) + 1
     return {text[s:e] for s, e in spans
             if boundary_strength(text, e) or e in title_starts or s in title_ends or s in precursor_ends
-            or counts[text[s:e]] >= 2}
+            or text.endswith(organisation_heads(), 0, s) or counts[text[s:e]] >= 2}
 
 
 def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple[int, int]],
