@@ -261,6 +261,22 @@ def test_headless_entities_need_a_clear_end_once():
     assert kept == {"远图精密", "北辰控股"}  # 南岭光学 runs on into 器件: cut inside a phrase
 
 
+def test_headless_entity_starting_with_a_person_is_that_person():
+    """The model joins a name and the verb after it (柳文峰组织 in 柳文峰组织部分村民): with
+    the people stage's person there and no head, it is no organisation; a name with a
+    head (柳文峰基金会) or one the person span covers whole stays for the later stages."""
+    from extract.match.organisations import headless_kept
+
+    text = "柳文峰组织部分村民修路。柳文峰基金会捐了款，柳文峰组织部分村民。"
+    joined = (0, 5)
+    foundation = (text.index("柳文峰基金会"), text.index("柳文峰基金会") + 6)
+    people = [(0, 3), (foundation[0], foundation[0] + 3)]
+    kept = {text[s:e] for s, e in headless_kept(text, [joined, foundation], set(), people)}
+    assert kept == {"柳文峰基金会"}
+    whole = [(0, 5)]
+    assert headless_kept(text, whole, set(), whole) == whole  # not cut by the rule
+
+
 def test_headless_entity_named_again_on_the_page_is_kept():
     """A name the model found once and the page writes again (where the model missed it)
     is a name: a phrase cut by the model would rarely recur verbatim."""

@@ -335,9 +335,14 @@ def clear_right_boundary(text: str, end: int, title_starts: set[int]) -> bool:
             or bool(left_breaks().match(text, end)) or bool(suffix_pattern().match(text, end)))
 
 
-def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int]) -> list[tuple[int, int]]:
+def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int],
+                  people: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Entity spans with an organisation head, and those without one whose name the page
-    ends clearly at least once (中国平安、…) or that name a well-known body."""
+    ends clearly at least once (中国平安、…) or that name a well-known body. One without
+    a head that starts with a person the people stage found there is that person and the
+    word after the name (某某|组织 in 某某组织部分党员), not an organisation."""
+    person_ends = {s: e for s, e in people}
+    spans = [(s, e) for s, e in spans if head_ending(text[s:e]) or person_ends.get(s, e) >= e]
     clear = {text[s:e] for s, e in spans if clear_right_boundary(text, e, title_starts)}
     clear |= {text[s:e] for s, e in spans if text.count(text[s:e]) >= 2}  # the page names it twice
     known = set(read_lines("org_gazetteer.txt"))
@@ -519,7 +524,7 @@ class OrganisationFinder:
         spans = find_organisations(doc.text, titles + people, {s for s, _ in titles}, people)
         # Without a statistical NER in the pipeline the rules work alone.
         if self.use_statistical and doc.has_annotation("ENT_IOB"):
-            ner = headless_kept(doc.text, statistical_organisations(doc, titles), {s for s, _ in titles})
+            ner = headless_kept(doc.text, statistical_organisations(doc, titles), {s for s, _ in titles}, people)
             places = {e.start_char for e in doc.ents if e.label_ in PLACE_LABELS}
             spans = supported(doc, split_at_joined_entities(doc, repaired(spans, ner, places))) + ner
         spans += gazetteer_organisations(doc.text, titles + people)
