@@ -172,7 +172,14 @@ def leading_furniture_start(lines: list[str], first: int) -> int:
     between = [line for line in lines[start:first] if line.strip()]
     if len(between) > MAX_GAP or any(is_chrome(line) or is_section_marker(line) for line in between):
         return first
-    return next(i for i in range(start, first + 1) if i == first or lines[i].strip())
+    return next(i for i in range(start, first + 1) if i == first or (lines[i].strip() and not is_edition_only(lines[i])))
+
+
+def is_edition_only(line: str) -> bool:
+    """A line that is only a print-edition line (《某某报》（2025年03月04日第 4 版）): page
+    metadata (outlet and date), not the article's; with a byline before it, it is a credit."""
+    edition = meta.rules()["print_edition"].search(line)
+    return bool(edition) and not (line[:edition.start()] + line[edition.end():]).strip(" >\t\u3000")
 
 
 def is_short_unpunctuated(line: str) -> bool:

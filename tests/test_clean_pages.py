@@ -88,6 +88,17 @@ def test_markdown_crawl_headline_edition_date_outlet_and_byline():
     assert P1 in doc.text and P2 in doc.text and "引题" not in doc.text
 
 
+def test_markdown_crawl_edition_line_alone_is_metadata_not_body():
+    """A print-edition line with no byline gives the date and outlet and is not article
+    text; with a byline before it, the line is the article's credit (test above)."""
+    page = MARKDOWN_CRAWL.replace("本报记者  张三丰  李  四《某某日报》", "《某某日报》")
+    doc = clean(raw(page))
+    assert doc.published == "2025-03-04"
+    assert doc.outlet == "某某日报"
+    assert doc.text.split("\n")[0] == P1
+    assert "张三丰" in clean(raw(MARKDOWN_CRAWL)).text.split("\n")[0]
+
+
 def test_trailer_date_and_source_when_the_header_has_none():
     page = f"""某市推进新能源汽车产业发展
 首页
