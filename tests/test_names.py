@@ -197,6 +197,11 @@ def test_generic_heads_and_nouns_of_place_are_not_organisations(rules_nlp):
     assert orgs(run(rules_nlp, text)) == set()
 
 
+def test_a_unit_named_by_a_locative_is_no_organisation(rules_nlp):
+    result = run(rules_nlp, "乡里合作社和镇上幼儿园都在扩建，东岭合作社也在扩建。")
+    assert orgs(result) == {"东岭合作社"}
+
+
 def test_a_city_or_province_owns_its_local_bodies(rules_nlp):
     result = run(rules_nlp, "果园与市水利局的专家签了协议。全国妇联的代表也来了。")
     assert {"市水利局", "全国妇联"} <= orgs(result)
