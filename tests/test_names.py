@@ -197,6 +197,13 @@ def test_generic_heads_and_nouns_of_place_are_not_organisations(rules_nlp):
     assert orgs(run(rules_nlp, text)) == set()
 
 
+def test_a_verb_before_an_inner_head_is_part_of_the_name(rules_nlp):
+    """服务 breaks a name (服务企业) except where a head follows it inside the name
+    (某某服务集团某某公司); before the final head it still breaks it (参与学校)."""
+    result = run(rules_nlp, "东岭服务集团南山物业公司为园区提供保洁。参与学校有三所。")
+    assert orgs(result) == {"东岭服务集团南山物业公司"}
+
+
 def test_a_unit_named_by_a_locative_is_no_organisation(rules_nlp):
     result = run(rules_nlp, "乡里合作社和镇上幼儿园都在扩建，东岭合作社也在扩建。")
     assert orgs(result) == {"东岭合作社"}

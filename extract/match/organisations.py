@@ -261,11 +261,20 @@ def find_organisations(
             continue  # a head inside a title or a name
         start = walk_left(text, m.start(), walls)
         # a break word may straddle the start (其中 when the walk stopped at 其)
-        breaks = [b.end() for b in left_breaks().finditer(text, max(0, start - 2), m.start()) if b.end() > start]
+        # (not before an inner head: 服务 is a verb in 服务企业 but a name's in 某某服务集团某某公司)
+        breaks = [b.end() for b in left_breaks().finditer(text, max(0, start - 2), m.start())
+                  if b.end() > start and not is_inner_head_at(text, b.end(), m.start())]
         start = trim_left(text, breaks[-1] if breaks else start, m.end())
         if not is_generic_at(text, start, m.end(), m.group()):
             found.append((start, m.end()))
     return keep_longest(found)
+
+
+def is_inner_head_at(text: str, i: int, final_head: int) -> bool:
+    """Whether a head of two characters or more (not 科 of 科创) starts at ``i`` and ends
+    before the name's final head at ``final_head``."""
+    inner = suffix_pattern().match(text, i)
+    return bool(inner) and len(inner.group()) > 1 and inner.end() <= final_head
 
 
 def statistical_organisations(doc: Doc, titles: list[tuple[int, int]]) -> list[tuple[int, int]]:
