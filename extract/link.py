@@ -219,8 +219,8 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
     notice_titles = set()
     # again, now that the people are known: a clause without a name takes the person
     # named last before it in the paragraph (…现任某大学教授。兼任某学会理事)
-    notices = find_notices(text, [(t.start_char, t.end_char) for t in doc.spans.get("titles", [])],
-                           [(p.start_char, p.end_char) for p in people])
+    spans = [(p.start_char, p.end_char) for p in people]
+    notices = find_notices(text, [(t.start_char, t.end_char) for t in doc.spans.get("titles", [])], spans, spans)
     for notice in notices:
         roles.extend(notice_roles(doc, text, notice, orgs, people_starting, new_orgs))
         notice_titles.update(notice.titles)

@@ -59,6 +59,17 @@ def test_a_three_character_name_wins_over_a_verb_starting_inside_it(rules_nlp):
     assert ("钱东升", "副总经理", "南湖化工集团有限公司") in roles(result)
 
 
+def test_a_name_the_model_ends_before_the_verb_keeps_the_verb_whole():
+    """李明|担任, not 李明担|任, where the statistical model ends the name before 担任;
+    without the model's word the three-character reading stays (钱东升|任, above)."""
+    from extract.match.notices import find_notices
+
+    text = "李明担任南湖化工集团有限公司副总经理。"
+    titles = [(text.index("副总经理"), text.index("副总经理") + 4)]
+    assert find_notices(text, titles, model_people=[(0, 2)])[0].people == ((0, 2),)
+    assert find_notices(text, titles)[0].people == ((0, 3),)
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles

@@ -87,9 +87,10 @@ def rest_end(text: str, start: int, end: int) -> int:
     return min([e for e in ends if e >= 0] + [end])
 
 
-def names_first(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], int] | None:
+def names_first(text: str, start: int, end: int, model_ends: frozenset[int] = frozenset()) -> tuple[list[tuple[int, int]], int] | None:
     """``A、B任…``: (names, start of the title part), or None. An empty name list means
-    the clause starts with the verb (…，兼任…)."""
+    the clause starts with the verb (…，兼任…). ``model_ends``: where the statistical
+    model ends a person's name, which settles 李明|担任 against 钱东升|任."""
     verbs = words()["verbs_after_names"]
     for p in range(start, end):
         verb = longest_at(text, p, verbs)
@@ -101,7 +102,7 @@ def names_first(text: str, start: int, end: int) -> tuple[list[tuple[int, int]],
         if names:
             # 钱东升任: the verb may also be 任 after a three-character name (the usual length)
             longer = longest_at(text, p + 1, verbs)
-            if longer and name_list(text, start, p + 1):
+            if longer and name_list(text, start, p + 1) and p not in model_ends:
                 return name_list(text, start, p + 1), p + 1 + len(longer)
             return names, p + len(verb)
     return None
@@ -144,10 +145,13 @@ def last_person_before(text: str, people: list[tuple[int, int]], position: int, 
     return (max(before),) if before else ()
 
 
-def find_notices(text: str, titles: list[tuple[int, int]], people: list[tuple[int, int]] | None = None) -> list[Notice]:
+def find_notices(text: str, titles: list[tuple[int, int]], people: list[tuple[int, int]] | None = None,
+                 model_people: list[tuple[int, int]] = ()) -> list[Notice]:
     """The notice clauses of ``text`` (``titles``: job-title spans). With ``people``
     (person spans), a clause without a name in a sentence without a subject takes the
-    person named last before it in the paragraph."""
+    person named last before it in the paragraph; ``model_people`` (the statistical
+    model's person spans) says where a name ends before its verb."""
+    model_ends = frozenset(e for _, e in model_people)
     title_starts = sorted(titles)
     title_ends = {e for _, e in titles}
     notices = []
@@ -159,7 +163,7 @@ def find_notices(text: str, titles: list[tuple[int, int]], people: list[tuple[in
             start = clause.start() + len(clause.group()) - len(clause.group().lstrip())
             end = clause.end()
             time = LEADING_TIME.match(text, start)
-            act = names_first(text, time.end() if time else start, end) or verb_first(text, start, end)
+            act = names_first(text, time.end() if time else start, end, model_ends) or verb_first(text, start, end)
             if act is None and continues and end in title_ends:
                 act = ([], start)  # …，某协会理事，…: organisation and title only
             if act is None:

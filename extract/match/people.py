@@ -498,7 +498,7 @@ def people_component(doc: Doc) -> Doc:
     text = doc.text
     titles = [(s.start_char, s.end_char) for s in doc.spans.get("titles", [])]
     ner = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in {"PERSON", "PER"}]
-    doc._.notices = find_notices(text, titles)
+    doc._.notices = find_notices(text, titles, model_people=ner)
     notice_people = [p for n in doc._.notices for p in n.people]
     spans = char_spans(doc, find_people(text, titles, ner, notice_people), "PERSON")
     doc.spans["people"] = [s for s in spans if s is not None]
