@@ -215,6 +215,17 @@ def test_a_verb_before_an_inner_head_is_part_of_the_name(rules_nlp):
     assert orgs(result) == {"东岭服务集团南山物业公司"}
 
 
+def test_a_name_cut_short_takes_the_start_the_page_gives_it(rules_nlp):
+    """The walk left stops at 有 (全市有三家公司), so 为有成电子集团有限公司 yields
+    成电子集团有限公司, which would be a short form of another company on the page
+    (华成电子…); the page's heading names the company whole and that wins."""
+    text = ("中国华成电子集团有限公司\n聘任张伟为中国华成电子集团有限公司外部董事。\n"
+            "有成电子集团有限公司\n聘任王立新为有成电子集团有限公司外部董事。")
+    result = run(rules_nlp, text)
+    assert orgs(result) == {"中国华成电子集团有限公司", "有成电子集团有限公司"}
+    assert ("王立新", "外部董事", "有成电子集团有限公司") in roles(result)
+
+
 def test_a_unit_named_by_a_locative_is_no_organisation(rules_nlp):
     result = run(rules_nlp, "乡里合作社和镇上幼儿园都在扩建，东岭合作社也在扩建。")
     assert orgs(result) == {"东岭合作社"}

@@ -516,6 +516,24 @@ def coordinated_organisations(doc: Doc, found: list[tuple[int, int]], people: li
     return added
 
 
+def extended_to_names_on_page(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans that end like a longer name found elsewhere on the page and that the text
+    before them completes (研科技集团 where the walk stopped at 有 of 有研科技集团, a name
+    the page's heading gives whole) take that name's start: a page names a body one way."""
+    names = sorted({text[s:e] for s, e in spans}, key=len, reverse=True)
+    out = []
+    for s, e in spans:
+        longer = next((n for n in names if len(n) > e - s and len(n) - (e - s) <= MAX_EXTENSION
+                       and text.endswith(n, 0, e)), None)
+        out.append((e - len(longer), e) if longer else (s, e))
+    return out
+
+
+# Characters a span may gain from a longer name of the page (有 of 有研…, where the walk left
+# stops); not tuned.
+MAX_EXTENSION = 2
+
+
 class OrganisationFinder:
     """Organisations in ``doc.spans["organisations"]``: NER ORG entities (with
     ``use_statistical``, the default) and the rules, which repair and extend them
@@ -538,7 +556,7 @@ class OrganisationFinder:
             spans = supported(doc, split_at_joined_entities(doc, repaired(spans, ner, places))) + ner
         spans += gazetteer_organisations(doc.text, titles + people)
         spans += listed_organisations(doc.text, titles + people)
-        spans = keep_longest(spans)
+        spans = keep_longest(extended_to_names_on_page(doc.text, keep_longest(spans)))
         spans = keep_longest(spans + coordinated_organisations(doc, spans, people))
         doc.spans["organisations"] = [s for s in char_spans(doc, spans, "ORG") if s is not None]
         return doc
