@@ -160,6 +160,17 @@ def test_names_listed_before_attending(rules_nlp):
     assert {"孟庆元", "简宁", "巩志远"} <= people(result)
 
 
+def test_a_list_member_with_a_rare_surname_needs_the_model():
+    """A 、-list of names with one rare surname (钭) the surname list lacks: the list
+    counts when the model calls that member a person, and not otherwise."""
+    from extract.match.people import names_in_lists
+
+    text = "王立新、钭晓宁、陈东出席会议。"
+    members = {(0, 3), (4, 7), (8, 10)}
+    assert set(names_in_lists(text, {"王立新"}, [(4, 7)])) == members
+    assert names_in_lists(text, {"王立新"}) == []
+
+
 def test_a_preposition_that_is_a_surname_does_not_start_a_name(rules_nlp):
     assert people(run(rules_nlp, "他向大家介绍了新产品。")) == set()
 

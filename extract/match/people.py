@@ -340,9 +340,11 @@ def name_list_at(text: str, i: int) -> list[tuple[int, int]]:
     return found
 
 
-def names_in_lists(text: str, known: set[str]) -> list[tuple[int, int]]:
+def names_in_lists(text: str, known: set[str], model_people: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
     """Members of 、-lists of two-to-three-character names that contain a known name
-    or end in 分别/等人/同志."""
+    or end in 分别/等人/同志. A member needs a surname of the list or the statistical
+    model's word that it is a person (a rare surname)."""
+    model = set(model_people)
     found = []
     trailers = "|".join(map(re.escape, read_lines("name_list_trailers.txt")))
     note = r"(?:[（(][^（）()、\n]{1,12}[）)])?"  # 某某（2016年）
@@ -352,7 +354,7 @@ def names_in_lists(text: str, known: set[str]) -> list[tuple[int, int]]:
             name = re.match(r"[\u4e00-\u9fff]+", piece).group()
             members.append((i, i + len(name)))
             i += len(piece) + 1
-        if not all(surname_at(text, s) for s, _ in members):
+        if not all(surname_at(text, s) or (s, e) in model for s, e in members):
             continue
         if any(text[s:e] in known for s, e in members) or text.startswith(read_lines("name_list_trailers.txt"), m.end()):
             found.extend(members)
@@ -476,7 +478,7 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
         + names_before_honorifics(text)
     )
     names = {text[s:e] for s, e in spans}
-    spans += names_in_lists(text, names)
+    spans += names_in_lists(text, names, ner_people_all)
     names = {text[s:e] for s, e in spans if e - s >= 2}
     names -= names_of_places(text, names - {text[s:e] for s, e in known})
     # names other rules are sure of (notices) win over overlapping candidates (聘任张三: not 任张三)
