@@ -171,6 +171,20 @@ def test_a_list_member_with_a_rare_surname_needs_the_model():
     assert names_in_lists(text, {"王立新"}) == []
 
 
+def test_a_dotted_name_the_model_began_late_takes_the_characters_before():
+    """The segmenter may cut the first character off a dotted name (伊|万·…): the
+    transliteration characters right before the model's span belong to it, unless they
+    continue a longer run (a transliterated word before the name)."""
+    from extract.match.people import foreign_ner_people
+
+    text = "据悉伊万·彼得连科已抵达。"
+    model = [(text.index("万"), text.index("已"))]
+    assert [text[s:e] for s, e in foreign_ner_people(text, model)] == ["伊万·彼得连科"]
+    text = "他会见了安娜·彼得罗娃。"
+    model = [(text.index("安"), text.index("。"))]
+    assert [text[s:e] for s, e in foreign_ner_people(text, model)] == ["安娜·彼得罗娃"]
+
+
 def test_a_preposition_that_is_a_surname_does_not_start_a_name(rules_nlp):
     assert people(run(rules_nlp, "他向大家介绍了新产品。")) == set()
 

@@ -423,9 +423,25 @@ def foreign_ner_people(text: str, ner_people: list[tuple[int, int]], titles: lis
         return s in title_ends or s in precursor_ends or e in title_starts or bool(SPEECH.match(text, e))
 
     return [(s, e) for s, e in ner_people
-            if (e - s >= MIN_FOREIGN_NER and is_transliterated(text[s:e]) and text[s:e] not in common_words()
-                and boundary_strength(text, e) and not (s > 0 and is_transliterated(text[s - 1])) and supported(s, e))
-            or (any(c in DOTS for c in text[s + 1:e - 1]) and re.fullmatch(f"[\u4e00-\u9fff{DOTS}]+", text[s:e]))]
+            if e - s >= MIN_FOREIGN_NER and is_transliterated(text[s:e]) and text[s:e] not in common_words()
+            and boundary_strength(text, e) and not (s > 0 and is_transliterated(text[s - 1])) and supported(s, e)] \
+        + [(dotted_start(text, s), e) for s, e in ner_people
+           if any(c in DOTS for c in text[s + 1:e - 1]) and re.fullmatch(f"[\u4e00-\u9fff{DOTS}]+", text[s:e])]
+
+
+# Characters a dotted name may gain on its left (伊 of 伊万·…, a word the segmenter cut
+# off the name's first part); not tuned.
+MAX_DOTTED_EXTENSION = 2
+
+
+def dotted_start(text: str, start: int) -> int:
+    """The start of a dotted name whose first part the model began late: transliteration
+    characters right before it that do not continue a longer run of them."""
+    i = start
+    while i > 0 and start - i < MAX_DOTTED_EXTENSION and text[i - 1] in transliteration_chars():
+        i -= 1
+    run_goes_on = i > 0 and text[i - 1] in transliteration_chars()
+    return start if run_goes_on else i
 
 
 def all_occurrences(text: str, names: set[str]) -> list[tuple[int, int]]:
