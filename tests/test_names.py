@@ -336,15 +336,16 @@ def test_headless_entity_starting_with_a_person_is_that_person():
     assert headless_kept(text, whole, set(), whole) == whole  # not cut by the rule
 
 
-def test_headless_entity_named_again_on_the_page_is_kept():
-    """A name the model found once and the page writes again (where the model missed it)
-    is a name: a phrase cut by the model would rarely recur verbatim."""
+def test_headless_entity_ended_clearly_elsewhere_on_the_page_is_kept():
+    """A name the model found once where it runs on (青岚智造|仍) is kept when the page
+    ends it clearly elsewhere (青岚智造，), where the model missed it; a fragment that
+    recurs only inside a longer word (东山党 of 东山党员) is not."""
     from extract.match.organisations import headless_kept
 
-    text = "青岚智造仍以三亿元居首。业内人士称，青岚智造的订单已排到明年。南岭光学器件订单多。"
-    spans = [(0, 4), (text.index("南岭"), text.index("南岭") + 4)]
+    text = "青岚智造仍以三亿元居首。业内人士说，青岚智造，订单已排到明年。东山党员多，东山党员强。"
+    spans = [(0, 4), (text.index("东山党"), text.index("东山党") + 3)]
     kept = {text[s:e] for s, e in headless_kept(text, spans, set())}
-    assert kept == {"青岚智造"}  # 南岭光学 appears once, cut inside 南岭光学器件
+    assert kept == {"青岚智造"}
 
 
 def test_entities_lose_ordinal_terms_and_websites():

@@ -10,6 +10,7 @@ organisation of its own (甲公司与乙公司). Generic mentions (该公司, �
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache, partial
 
 from spacy.language import Language
@@ -352,8 +353,14 @@ def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int
     word after the name (某某|组织 in 某某组织部分党员), not an organisation."""
     person_ends = {s: e for s, e in people}
     spans = [(s, e) for s, e in spans if head_ending(text[s:e]) or person_ends.get(s, e) >= e]
-    clear = {text[s:e] for s, e in spans if clear_right_boundary(text, e, title_starts)}
-    clear |= {text[s:e] for s, e in spans if text.count(text[s:e]) >= 2}  # the page names it twice
+    # at any of its occurrences outside a longer entity: the model may have found it where
+    # it runs on (北辰精工|仍然) and missed it where the page ends it (北辰精工，)
+    inside = RangeIndex((s, e, None) for s, e in spans)
+    clear = {name for name in {text[s:e] for s, e in spans} if any(
+        clear_right_boundary(text, m.end(), title_starts) for m in re.finditer(re.escape(name), text)
+        if not any(a < m.start() or m.end() < b for a, b, _ in inside.holding(m.start(), m.end())))}
+    counts = Counter(text[s:e] for s, e in spans)
+    clear |= {name for name, n in counts.items() if n >= 2}  # the model named it twice
     known = set(read_lines("org_gazetteer.txt"))
     return [(s, e) for s, e in spans
             if head_ending(text[s:e]) or text[s:e] in clear or text[s:e] in known]
