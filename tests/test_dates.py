@@ -336,3 +336,23 @@ def test_a_whole_year_reported_on_is_before_the_year_the_text_calls_this_year():
     assert values(text, None) == ["2019", "2020-01/2020-04"]
     # Without 今年 in the text, the latest year stated stands.
     assert values("2019年，全市接待游客300万人次。3月5日开园。", None) == ["2019", "2019-03-05"]
+
+
+@pytest.mark.parametrize(
+    "text, published, expected",
+    [
+        ("昨天，东川市召开了全市大会。", "2024-03-01", ["2024-02-29"]),
+        ("前天到达，明天离开。", "2024-12-31T09:00:00", ["2024-12-29", "2025-01-01"]),
+        ("今天上午，会议开幕。", "2024-03-01", ["2024-03-01"]),
+        # the page's own today, written in brackets, wins over a publication after midnight
+        ("今天（3月1日）下午颁奖。他今天表示，昨天已到。", "2024-03-02T00:10:00", ["2024-03-01", "2024-03-01", "2024-03-01", "2024-02-29"]),
+        # without a publication day a relative day is not placed
+        ("昨天，东川市召开了全市大会。", None, []),
+        # the future, nowadays, a speaker's today, an idiom and a news app are not days
+        ("祝愿东川的明天更加美好，今天的年轻人更忙。", "2024-03-01", []),
+        ("他问：“今天收麦子还顺利不？”", "2024-03-01", []),
+        ("时至今日，他仍然自豪。据今日头条消息。", "2024-03-01", []),
+    ],
+)
+def test_relative_days_resolve_against_the_publication_day(text, published, expected):
+    assert values(text, published) == expected

@@ -7,12 +7,14 @@ in front (2021年, 二〇二一年, 今年, 去年, 当年 …) and a bare one t
 reference year. Rules are applied left to right so that a date can lean on the
 one stated before it: 当年 and 上年 on its year, 去年同期 on its period, 上月 and a
 day alone (17日) on its month. Overlapping matches keep the longest. Durations
-(两年内), vague times (近年来, 近日, 目前) and times of day alone match no rule.
+(两年内), vague times (近年来, 近日, 目前) and times of day alone match no rule;
+relative days (今天, 昨天) count from the publication day.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Callable
 
@@ -22,7 +24,7 @@ from spacy.tokens import Doc
 from ..data import read_lines, read_tsv
 from ..normalise.dates import (
     HALF_YEAR, QUARTER, Reference, century, chinese_small_number, chinese_year, date_markers,
-    decade, interval, month_interval, month_of_value, reference_year, relative_years, shift_years,
+    decade, interval, month_interval, month_of_value, reference_year, relative_days, relative_years, shift_years,
     year_of_value, ymd,
 )
 from . import alternation, char_spans
@@ -75,6 +77,7 @@ class Context:
     last: str | None = None  # EDTF value of the date stated just before
     last_start: int = -1
     carry_year: int | None = None  # the year of a list or range this date continues
+    today: date | None = None  # the page's own today, where it writes it: 今天（9月7日）
 
 
 Resolver = Callable[[re.Match, Context], "str | None"]
@@ -246,6 +249,35 @@ def this_month(m: re.Match, ctx: Context) -> str | None:
     return ymd(year, month, chinese_small_number(m.group("d")) if m.group("d") else None)
 
 
+# A relative day with the date it stands for in brackets: 今天（9月7日）, 昨天(3日).
+BRACKETED_DAY = re.compile(rf"\s*[（(]\s*(?:{MONTH}{S}月{S})?{DAY}{S}[日号]\s*[）)]")
+
+
+def relative_day(m: re.Match, ctx: Context) -> str | None:
+    """今天, 昨天, 明天 …: the publication day moved by the word's offset, or the date the
+    page writes in brackets after the word (a page published after midnight says 今天
+    of the day before: 今天（9月7日）), which is the page's today from there on."""
+    if in_quotation(ctx.text, m.start()):
+        return None  # “今天收麦子…”: the speaker's day, not the page's
+    offset = timedelta(days=relative_days()[m.group("word")])
+    bracketed = BRACKETED_DAY.match(ctx.text, m.end())
+    if bracketed and ctx.ref.month:
+        month = chinese_small_number(bracketed.group("m")) if bracketed.group("m") else ctx.ref.month
+        written = date(ctx.ref.year, month, chinese_small_number(bracketed.group("d")))
+        ctx.today = written - offset  # later relative days of the page count from it
+        return written.isoformat()
+    if ctx.today is None and ctx.ref.day is None:
+        return None
+    today = ctx.today or date(ctx.ref.year, ctx.ref.month, ctx.ref.day)
+    return (today + offset).isoformat()
+
+
+def in_quotation(text: str, position: int) -> bool:
+    """Whether ``position`` lies inside a “…” quotation of its line."""
+    line = text[text.rfind("\n", 0, position) + 1:position]
+    return line.count("“") > line.count("”")
+
+
 def day_alone(m: re.Match, ctx: Context) -> str | None:
     """17日: a day of the month stated just before, else of the publication month (of
     the month before when the day is still to come)."""
@@ -336,6 +368,8 @@ def all_rules() -> list[Rule]:
         # Not 登上月球, 日本月薪, 当月亮: a moon or a country is no month.
         Rule("previous_month", re.compile(r"(?<![登踏奔飞])上个?月(?![份球亮光台])"), previous_month),
         Rule("this_month", re.compile(r"(?<![日登踏落])(?P<which>本月|当月|同月|下个?月)(?![球亮光台])(?:(?P<d>3[01]|[12]\d|0?[1-9])[日号])?"), this_month),
+        # Not 美好的明天 (the future), 今天的中国 (nowadays): a relative day after or before 的.
+        Rule("relative_day", re.compile(rf"(?<!的)(?P<word>{alternation(relative_days())})(?!的)"), relative_day),
         Rule("day_alone", re.compile(r"(?<![\d.月个第每多数几余前后近])(?P<d>3[01]|[12]\d|0?[1-9])日(?!内|以内|之内|以上|以下|左右|均|元|游|报|记|年化)"), day_alone),
         Rule("year_range", re.compile(NOT_AFTER_DIGIT + YEAR.replace("?P<y>", "?P<y>") + DASH + YEAR.replace("?P<y>", "?P<y2>") + S + r"年(?!代)"), year_range),
         Rule("year", re.compile(NOT_AFTER_DIGIT + YEAR + S + r"年(?:度)?(?!代)"), year_only),

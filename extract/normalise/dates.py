@@ -34,6 +34,12 @@ def relative_years() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def relative_days() -> dict[str, int]:
+    """Relative day word -> offset in days from the publication date (``relative_days.tsv``)."""
+    return {row[0]: int(row[1]) for row in read_tsv("relative_days.tsv")}
+
+
+@lru_cache(maxsize=1)
 def date_markers() -> dict[str, set[str]]:
     """Role -> the words that play it (``date_markers.tsv``)."""
     roles: dict[str, set[str]] = {}
