@@ -3,7 +3,8 @@
 Roles follow the usual Chinese orders: ORG + TITLE + NAME (华中科技大学教授陶光明),
 chains of titles separated by 、 that share the name after the last one
 (党委副书记、副董事长朱国辉), and credits with several names (记者李正东 郑奇悦).
-A title that starts with a party committee (市委书记) belongs to that committee.
+A title that starts with a party committee (市委书记) belongs to that committee, with the
+place written before it (东川市委).
 Aliases introduced with 以下简称/简称 make later short forms mentions of the full name.
 """
 from __future__ import annotations
@@ -169,7 +170,9 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
     """The organisation holding ``title`` and whether it was named (not inherited)."""
     prefix = COMMITTEE_PREFIX.match(title.text)
     if prefix:
-        span = char_span(doc, title.start_char, title.start_char + prefix.end(), "ORG")
+        # the place written before it is the committee's (东川|市委书记: 东川市委)
+        start = trim_left(text, walk_left(text, title.start_char, walls), title.start_char)
+        span = char_span(doc, start, title.start_char + prefix.end(), "ORG")
         if span is not None:
             new_orgs.append(span)
             orgs.add(span)

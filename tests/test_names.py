@@ -70,6 +70,13 @@ def test_a_name_the_model_ends_before_the_verb_keeps_the_verb_whole():
     assert find_notices(text, titles)[0].people == ((0, 3),)
 
 
+def test_a_committee_title_takes_the_place_written_before_it(rules_nlp):
+    """东川市委书记: the committee is 东川市委, not a bare 市委; with no place before the
+    title (会上，市委书记…) the committee stays 市委."""
+    result = run(rules_nlp, "会见了东川市委书记刘洋。会上，县委常委陈东讲话。")
+    assert roles(result) == {("刘洋", "市委书记", "东川市委"), ("陈东", "县委常委", "县委")}
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles
