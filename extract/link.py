@@ -31,6 +31,7 @@ CREDIT_GAP = re.compile(r"[\s:：|｜]*")  # between a title or credit and the n
 ORDINAL_TERM = re.compile(r"^第?[一二三四五六七八九十百零〇\d]+届")
 COMMITTEE_PREFIX = re.compile(r"^(市委|省委|区委|县委|镇党委|党工委)")
 ALIAS = re.compile(r"^\s*[（(]\s*(以下)?简称\s*[“\"「]?(?P<alias>[^”\"」）)]{2,12})[”\"」]?\s*[）)]")
+LISTED_PAIR = re.compile(r"、")  # between one title and name and the next of a list
 NEAR_ORG_GAP = 8  # an organisation this close before a title (no punctuation between) holds it
 
 
@@ -232,6 +233,7 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
     # the owner of a title never reaches over a name or another title
     walls = {i for s in people + list(doc.spans.get("titles", [])) for i in range(s.start_char, s.end_char)}
     entities = named_entities(doc)
+    listed: tuple[int, Span | None] = (-1, None)  # (end of the last name, its organisation)
     for group in chain_titles(text, titles, orgs, people):
         named = people_after(text, group[-1].end_char, people_starting)
         if not named:
@@ -252,7 +254,9 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
                                      for t in group)
                 continue
             named = [appositive]
-        inherited: Span | None = None
+        # 某公司董事长甲、副总经理乙: a title listed right after the name before shares its
+        # organisation
+        inherited = listed[1] if LISTED_PAIR.fullmatch(text, listed[0], group[0].start_char) else None
         for title in group:
             org, real = organisation_for(doc, text, title, orgs, new_orgs, walls, entities)
             if org is None and title.text not in read_lines("title_self_owned.txt"):
@@ -266,6 +270,7 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
             start = org.start_char if org is not None and real else title.start_char
             roles.extend(role_span(doc, person, title.text, org, min(start, person.start_char),
                                    max(person.end_char, title.end_char)) for person in named)
+        listed = (max(p.end_char for p in named), inherited)
     return one_per_pair(text, [r for r in roles if r is not None]), new_orgs
 
 

@@ -77,6 +77,14 @@ def test_a_committee_title_takes_the_place_written_before_it(rules_nlp):
     assert roles(result) == {("刘洋", "市委书记", "东川市委"), ("陈东", "县委常委", "县委")}
 
 
+def test_a_title_listed_after_a_name_shares_the_organisation_before(rules_nlp):
+    """东岭公司董事长甲、副总经理乙: 乙 is 东岭公司's deputy too; after a comma the next
+    pair stands alone (记者乙 holds no title at 东岭大学)."""
+    result = run(rules_nlp, "东岭公司董事长王立新、副总经理陈东出席。东岭大学校长刘芳，记者周敏参加。")
+    assert roles(result) == {("王立新", "董事长", "东岭公司"), ("陈东", "副总经理", "东岭公司"),
+                             ("刘芳", "校长", "东岭大学"), ("周敏", "记者", None)}
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles
