@@ -85,6 +85,11 @@ def test_a_title_listed_after_a_name_shares_the_organisation_before(rules_nlp):
                              ("刘芳", "校长", "东岭大学"), ("周敏", "记者", None)}
 
 
+def test_a_name_ends_before_an_adverb_of_doing_together(rules_nlp):
+    result = run(rules_nlp, "东岭大学副教授刘芳共同完成了研究，记者周敏一同前往。")
+    assert people(result) == {"刘芳", "周敏"}
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles
