@@ -90,6 +90,18 @@ def test_a_name_ends_before_an_adverb_of_doing_together(rules_nlp):
     assert people(result) == {"刘芳", "周敏"}
 
 
+def test_a_rule_name_ends_where_the_model_ends_it():
+    """村民陈东交谈: the rule would end the name before 谈 (a word that follows names);
+    the model, reading the words, ends it before 交谈. A notice's name keeps its end."""
+    from extract.match.people import model_ends_kept
+
+    text = "刘芳与村民陈东交谈。"
+    rule = (text.index("陈"), text.index("谈"))
+    model = [(text.index("陈"), text.index("交"))]
+    assert model_ends_kept(text, [rule], model) == model
+    assert model_ends_kept(text, [rule], model, [rule]) == [rule]
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles

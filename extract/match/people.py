@@ -493,6 +493,7 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
         + names_in_signatures(text, titles) + names_before_appositions(text, titles)
         + names_before_honorifics(text)
     )
+    spans = model_ends_kept(text, spans, ner_people_all, known)
     names = {text[s:e] for s, e in spans}
     spans += names_in_lists(text, names, ner_people_all)
     names = {text[s:e] for s, e in spans if e - s >= 2}
@@ -502,6 +503,17 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
     spans = [(s, e) for s, e in all_occurrences(text, names)
              if (s, e) in sure or not any(a < e and s < b for a, b in sure)]
     return drop_overlaps(spans)
+
+
+def model_ends_kept(text: str, spans: list[tuple[int, int]], model_people: list[tuple[int, int]],
+                    sure: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Rule names that start where the model starts a name of Chinese form end where the
+    model ends it: the rule picks an end by the words that follow names (村民陈东交|谈),
+    the model reads the segmenter's words and the context (陈东|交谈). Names of notices
+    (``sure``) keep their end."""
+    model_end = {s: e for s, e in model_people if is_name(text, s, e)}
+    return [(s, model_end[s]) if s in model_end and (s, e) not in set(sure) and e - s >= 2 else (s, e)
+            for s, e in spans]
 
 
 Doc.set_extension("notices", default=None, force=True)
