@@ -223,12 +223,15 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
     notice_titles = set()
     # again, now that the people are known: a clause without a name takes the person
     # named last before it in the paragraph (…现任某大学教授。兼任某学会理事)
+    # a title inside an organisation's name names no one (作家 of 某市作家协会)
+    org_ranges = RangeIndex((o.start_char, o.end_char, o) for o in doc.spans.get("organisations", []))
+    titles = [t for t in doc.spans.get("titles", []) if not org_ranges.holding(t.start_char, t.end_char)]
     spans = [(p.start_char, p.end_char) for p in people]
-    notices = find_notices(text, [(t.start_char, t.end_char) for t in doc.spans.get("titles", [])], spans, spans)
+    notices = find_notices(text, [(t.start_char, t.end_char) for t in titles], spans, spans)
     for notice in notices:
         roles.extend(notice_roles(doc, text, notice, orgs, people_starting, new_orgs))
         notice_titles.update(notice.titles)
-    titles = [t for t in doc.spans.get("titles", []) if (t.start_char, t.end_char) not in notice_titles]
+    titles = [t for t in titles if (t.start_char, t.end_char) not in notice_titles]
     post_name = set(read_lines("post_name_titles.txt"))
     # the owner of a title never reaches over a name or another title
     walls = {i for s in people + list(doc.spans.get("titles", [])) for i in range(s.start_char, s.end_char)}

@@ -102,6 +102,12 @@ def test_a_rule_name_ends_where_the_model_ends_it():
     assert model_ends_kept(text, [rule], model, [rule]) == [rule]
 
 
+def test_a_title_inside_an_organisation_name_names_no_one(rules_nlp):
+    """作家 in 东岭市作家协会 is part of the name; the role is the association's 主席."""
+    result = run(rules_nlp, "2023年，张伟当选为东岭市作家协会主席。")
+    assert roles(result) == {("张伟", "主席", "东岭市作家协会")}
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles
