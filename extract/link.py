@@ -129,8 +129,8 @@ def owner_is_named(entities: RangeIndex, name: str, start: int, end: int) -> boo
 
 def owner_has_name_form(name: str) -> bool:
     """An owner starts with a name character and ends with one: not （右）与 (a caption's
-    note and a joiner)."""
-    return bool(name) and not re.match(r"[（(）)]", name) and name[-1] not in "与和及、"
+    note and a joiner), nor a place of origin (东川籍运动员, 外籍专家: 籍)."""
+    return bool(name) and not re.match(r"[（(）)]", name) and name[-1] not in "与和及、籍"
 
 
 def holder_after(text: str, group: list[Span], orgs: OrgIndex, people_starting: dict[int, Span]) -> tuple[Span, Span | None] | None:

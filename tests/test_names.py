@@ -108,6 +108,22 @@ def test_a_title_inside_an_organisation_name_names_no_one(rules_nlp):
     assert roles(result) == {("张伟", "主席", "东岭市作家协会")}
 
 
+def test_a_place_of_origin_holds_no_title(rules_nlp):
+    result = run(rules_nlp, "东岭籍运动员赵海洋获得金牌。")
+    assert roles(result) == {("赵海洋", "运动员", None)}
+    assert orgs(result) == set()
+
+
+def test_a_dotted_rule_name_ends_where_the_model_ends_it():
+    """Transliteration characters run on into the words after a dotted name (…索莱尔来到东);
+    the model, reading the segmenter's words, ends it before 来到."""
+    from extract.match.people import model_ends_kept
+
+    text = "外籍专家马丁·索莱尔来到东岭。"
+    start = text.index("马")
+    assert model_ends_kept(text, [(start, text.index("岭"))], [(start, text.index("来"))]) == [(start, text.index("来"))]
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles

@@ -507,11 +507,12 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
 
 def model_ends_kept(text: str, spans: list[tuple[int, int]], model_people: list[tuple[int, int]],
                     sure: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
-    """Rule names that start where the model starts a name of Chinese form end where the
-    model ends it: the rule picks an end by the words that follow names (村民陈东交|谈),
-    the model reads the segmenter's words and the context (陈东|交谈). Names of notices
+    """Rule names that start where the model starts a name of Chinese form or a dotted
+    one end where the model ends it: the rule picks an end by the words that follow names
+    (村民陈东交|谈) or by transliteration characters (…索莱尔来到东|川), the model reads the
+    segmenter's words and the context (陈东|交谈, …索莱尔|来到). Names of notices
     (``sure``) keep their end."""
-    model_end = {s: e for s, e in model_people if is_name(text, s, e)}
+    model_end = {s: e for s, e in model_people if is_name(text, s, e) or any(c in DOTS for c in text[s + 1:e - 1])}
     return [(s, model_end[s]) if s in model_end and (s, e) not in set(sure) and e - s >= 2 else (s, e)
             for s, e in spans]
 
