@@ -114,14 +114,18 @@ def test_a_place_of_origin_holds_no_title(rules_nlp):
     assert orgs(result) == set()
 
 
-def test_a_dotted_rule_name_ends_where_the_model_ends_it():
+def test_a_dotted_name_ends_before_a_verb_of_arriving(rules_nlp):
     """Transliteration characters run on into the words after a dotted name (…索莱尔来到东);
-    the model, reading the segmenter's words, ends it before 来到."""
-    from extract.match.people import model_ends_kept
+    来到 follows names."""
+    result = run(rules_nlp, "外籍专家马丁·索莱尔来到东岭。")
+    assert people(result) == {"马丁·索莱尔"}
 
-    text = "外籍专家马丁·索莱尔来到东岭。"
-    start = text.index("马")
-    assert model_ends_kept(text, [(start, text.index("岭"))], [(start, text.index("来"))]) == [(start, text.index("来"))]
+
+def test_negation_after_a_body_starts_no_name(rules_nlp):
+    """部门不认为: 门 is a surname and 部 an organisation's head, but 不 never starts a
+    given name."""
+    result = run(rules_nlp, "他说，税务部门不认为这笔收入符合条件，东岭公司王立新认为符合。")
+    assert people(result) == {"王立新"}
 
 
 def test_notice_clauses_carry_their_subject_and_need_a_title():

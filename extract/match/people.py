@@ -34,7 +34,8 @@ def credit_pattern() -> re.Pattern:
     return re.compile(f"(?:{longer}){CREDIT_SEPARATOR}|[{single}](?:\\s*[:：|｜]\\s*|[^\\S\\n]+)")
 # between names of a list: 、 or spaces of any kind (scraped bylines use NBSP), not newlines
 NAME_LIST_SEPARATOR = re.compile(r"(?:[^\S\n]|、)+")
-NOT_GIVEN_NAME = set("的了是在和与及等说总")  # 王总 is an honorific, not a name
+NOT_GIVEN_NAME = set("的了是在和与及等说总不没被把")  # 王总 is an honorific, not a name;
+# negation and the passive and disposal markers after a subject (部门不认为) never start a given name
 # Function words that follow a noun and are also surnames: 党员和干部, 劳模都…, 党员应该…
 NOT_NAME_AFTER_NOUN = set("和与及都时也在是就还又应被把将")
 # Before a measure word that is also a surname (两张皮, 这张照片, 每项工作): a count or a determiner.
@@ -507,12 +508,11 @@ def find_people(text: str, titles: list[tuple[int, int]], ner_people: list[tuple
 
 def model_ends_kept(text: str, spans: list[tuple[int, int]], model_people: list[tuple[int, int]],
                     sure: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
-    """Rule names that start where the model starts a name of Chinese form or a dotted
-    one end where the model ends it: the rule picks an end by the words that follow names
-    (村民陈东交|谈) or by transliteration characters (…索莱尔来到东|川), the model reads the
-    segmenter's words and the context (陈东|交谈, …索莱尔|来到). Names of notices
+    """Rule names that start where the model starts a name of Chinese form end where the
+    model ends it: the rule picks an end by the words that follow names (村民陈东交|谈),
+    the model reads the segmenter's words and the context (陈东|交谈). Names of notices
     (``sure``) keep their end."""
-    model_end = {s: e for s, e in model_people if is_name(text, s, e) or any(c in DOTS for c in text[s + 1:e - 1])}
+    model_end = {s: e for s, e in model_people if is_name(text, s, e)}
     return [(s, model_end[s]) if s in model_end and (s, e) not in set(sure) and e - s >= 2 else (s, e)
             for s, e in spans]
 
