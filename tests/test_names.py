@@ -309,6 +309,14 @@ def test_a_name_cut_short_takes_the_start_the_page_gives_it(rules_nlp):
     assert ("王立新", "外部董事", "有成电子集团有限公司") in roles(result)
 
 
+def test_brigades_of_police_and_fire_services_and_their_heads(rules_nlp):
+    """支队/大队 end the names of police and fire units (with a name of three characters
+    or more before them: 生产大队 is a kind); 支队长 is one title."""
+    result = run(rules_nlp, "东岭市消防救援支队支队长陈东介绍，生产大队的社员也来了，一支队伍赶到。")
+    assert orgs(result) == {"东岭市消防救援支队"}
+    assert roles(result) == {("陈东", "支队长", "东岭市消防救援支队")}
+
+
 def test_a_unit_named_by_a_locative_is_no_organisation(rules_nlp):
     result = run(rules_nlp, "乡里合作社和镇上幼儿园都在扩建，东岭合作社也在扩建。")
     assert orgs(result) == {"东岭合作社"}
