@@ -317,6 +317,18 @@ def test_brigades_of_police_and_fire_services_and_their_heads(rules_nlp):
     assert roles(result) == {("陈东", "支队长", "东岭市消防救援支队")}
 
 
+def test_a_name_before_a_stock_code_is_a_listed_company(rules_nlp):
+    result = run(rules_nlp, "据公告，远航精密(002123.SZ)和东岭控股（股票代码：600321）均上涨，该公司（600123）股价下跌。")
+    assert orgs(result) == {"远航精密", "东岭控股"}
+
+
+def test_the_walk_left_crosses_a_name_note_but_not_an_alias_bracket(rules_nlp):
+    """刚果（金）, （集团）: notes inside a name; （以下简称“…”）: the name before it ended."""
+    text = "东岭银行股份有限公司（以下简称“东岭银行”）董事会通过议案。南山科技（集团）有限公司成立。"
+    assert orgs(run(rules_nlp, text)) >= {"东岭银行股份有限公司", "南山科技（集团）有限公司"}
+    assert not any("简称" in name or "”" in name for name in orgs(run(rules_nlp, text)))
+
+
 def test_a_unit_named_by_a_locative_is_no_organisation(rules_nlp):
     result = run(rules_nlp, "乡里合作社和镇上幼儿园都在扩建，东岭合作社也在扩建。")
     assert orgs(result) == {"东岭合作社"}

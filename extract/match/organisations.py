@@ -119,7 +119,7 @@ def walk_left(text: str, end: int, blocked: list[tuple[int, int]] | set[int]) ->
     limit = max(0, end - MAX_LENGTH)
     while i > limit:
         c = text[i - 1]
-        if HARD_BOUNDARY.match(c) or (i - 1) in walls:
+        if HARD_BOUNDARY.match(c) or (i - 1) in walls or (c in "）)" and not is_name_note(text, i - 1)):
             break
         if c in SOFT_JOINERS:
             # 甲公司与乙公司: the left side is an organisation; 与市水利局: a body of this
@@ -132,6 +132,16 @@ def walk_left(text: str, end: int, blocked: list[tuple[int, int]] | set[int]) ->
             break
         i -= 1
     return i
+
+
+# A bracket inside a name holds a short note of name characters: 刚果（金）, （集团）, （深圳）.
+NAME_NOTE = re.compile(r"[（(][\u4e00-\u9fffA-Za-z]{1,6}[）)]$")
+
+
+def is_name_note(text: str, close: int) -> bool:
+    """Whether the bracket closing at ``close`` holds a note a name may carry, not an alias
+    (（以下简称“某某”）), a stock code or a remark the walk left must not cross."""
+    return bool(NAME_NOTE.search(text, max(0, close - 7), close + 1))
 
 
 def trim_left(text: str, start: int, end: int) -> int:
@@ -260,15 +270,44 @@ def find_organisations(
             continue  # 党组 in 党组织, 局 in 大局
         if (m.end() - 1) in inside_blocked:
             continue  # a head inside a title or a name
-        start = walk_left(text, m.start(), walls)
-        # a break word may straddle the start (其中 when the walk stopped at 其)
-        # (not before an inner head: 服务 is a verb in 服务企业 but a name's in 某某服务集团某某公司)
-        breaks = [b.end() for b in left_breaks().finditer(text, max(0, start - 2), m.start())
-                  if b.end() > start and not is_inner_head_at(text, b.end(), m.start())]
-        start = trim_left(text, breaks[-1] if breaks else start, m.end())
+        start = name_start(text, m.start(), m.end(), walls)
         if not is_generic_at(text, start, m.end(), m.group()):
             found.append((start, m.end()))
     return keep_longest(found)
+
+
+def name_start(text: str, head_start: int, end: int, walls: set[int]) -> int:
+    """Where a name ending at ``end`` (its head or last word at ``head_start``) starts:
+    the walk left over name characters, after the last word that never stands inside a
+    name (a break word may straddle the walk's start: 其中 when it stopped at 其; not one
+    right before an inner head: 服务 is a verb in 服务企业 but a name's in 某某服务集团某某公司)."""
+    start = walk_left(text, head_start, walls)
+    breaks = [b.end() for b in left_breaks().finditer(text, max(0, start - 2), head_start)
+              if b.end() > start and not is_inner_head_at(text, b.end(), head_start)]
+    return trim_left(text, breaks[-1] if breaks else start, end)
+
+
+# A stock code in brackets after a listed company's name: （600123.SH）, (00700.HK),
+# （股票代码：600123）, （NASDAQ：ABCD）.
+STOCK_CODE = re.compile(
+    r"[（(]\s*(?:(?:股票|证券)?代码\s*[:：]?\s*)?"
+    r"(?:(?:SH|SZ|BJ)?\d{6}(?:\.(?:SH|SZ|BJ|SS))?|\d{4,5}\.HK|(?:NASDAQ|NYSE|HKEX?|纳斯达克|纽交所|港交所)\s*[:：]\s*[A-Z0-9.]{1,8})"
+    r"\s*[）)]")
+MIN_LISTED_NAME, MAX_LISTED_NAME = 2, 16
+
+
+def stock_listed_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The names written right before a stock code (某某科技（600123.SH）): listed
+    companies, their short names included, with or without a head."""
+    walls = covered(blocked)
+    found = []
+    for m in STOCK_CODE.finditer(text):
+        start = name_start(text, m.start(), m.start(), walls)
+        name = text[start:m.start()]
+        if MIN_LISTED_NAME <= len(name) <= MAX_LISTED_NAME and plausible_org(name) and not generic_start(name) \
+                and not is_bare_head(name) and not is_generic_in_context(text, start, ""):
+            found.append((start, m.start()))
+    return found
 
 
 def is_inner_head_at(text: str, i: int, final_head: int) -> bool:
@@ -563,6 +602,7 @@ class OrganisationFinder:
             spans = supported(doc, split_at_joined_entities(doc, repaired(spans, ner, places))) + ner
         spans += gazetteer_organisations(doc.text, titles + people)
         spans += listed_organisations(doc.text, titles + people)
+        spans += stock_listed_organisations(doc.text, titles + people)
         spans = keep_longest(extended_to_names_on_page(doc.text, keep_longest(spans)))
         spans = keep_longest(spans + coordinated_organisations(doc, spans, people))
         doc.spans["organisations"] = [s for s in char_spans(doc, spans, "ORG") if s is not None]
