@@ -147,3 +147,19 @@ def test_character_mean_embeds_every_character_of_a_word_with_one_table():
     [char_layer] = [node for node in model.walk() if node.name == "character_mean"]
     [char_table] = [node for node in char_layer.walk() if node.name == "hashembed"]
     assert numpy.abs(char_table.get_grad("E")).sum() > 0
+
+
+def test_pretraining_text_keeps_the_words_with_their_last_character_and_no_entities(tmp_path):
+    import spacy
+    from spacy.tokens import Doc, DocBin
+
+    from training.pretrain_text import pretraining_docs
+
+    nlp = spacy.blank("zh")
+    doc = Doc(nlp.vocab, words=["东岭市", "水利局", "召开", "会议"], spaces=[False] * 4)
+    doc.ents = [doc.char_span(0, 6, "ORG")]
+    DocBin(docs=[doc, Doc(nlp.vocab, words=["王立新", "说"], spaces=[False, False])]).to_disk(tmp_path / "train.spacy")
+    assert pretraining_docs(tmp_path / "train.spacy", tmp_path / "out" / "pretrain.spacy") == (2, 6)
+    first, second = DocBin().from_disk(tmp_path / "out" / "pretrain.spacy").get_docs(nlp.vocab)
+    assert [t.tag_ for t in first] == ["市", "局", "开", "议"] and not first.ents
+    assert [t.text for t in second] == ["王立新", "说"]

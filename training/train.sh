@@ -18,6 +18,9 @@
 # that share of the sentences with names of AUGMENT_LABEL (default PERSON) in them, the
 # names replaced by new ones (training/augment_ner.py), CHAR_MEAN=1 adds the mean of each
 # word's character embeddings to the first stage's features (extract.WordCharEmbed.v1).
+# PRETRAIN=1 pretrains the first stage's tok2vec with `spacy pretrain` on the training
+# split's words (a masked word's first and last character from its context; 4 epochs,
+# training/configs/pretraining.cfg) and starts the first stage from it.
 # NER_STEPS_2 (the second stage, with CLUENER's training split joined: default 8000, it
 # stops earlier when the development score has not improved for 3000 steps).
 # NER_LEVEL=char trains the character-level NER instead (two stages, CHAR_STEPS and
@@ -40,6 +43,7 @@ RARE_WORDS=${RARE_WORDS:-0}
 AUGMENT=${AUGMENT:-0}
 AUGMENT_LABEL=${AUGMENT_LABEL:-PERSON}
 CHAR_MEAN=${CHAR_MEAN:-0}
+PRETRAIN=${PRETRAIN:-0}
 CHAR_STEPS=${CHAR_STEPS:-9000}
 CHAR_STEPS_2=${CHAR_STEPS_2:-10000}
 CHAR_TARGET=${CHAR_TARGET:-training/work/zh_extract_char}
@@ -90,16 +94,26 @@ echo "== 4b. NER data (MSRA and People's Daily train; dev = last 5% of each), to
 python -m training.prepare_ner "$WORK/tokenizer" "$WORK/ner" --word-splits "$WORK/word_splits.tsv" "${NER_TRAIN[@]}" \
   "${FOLLOW[@]}" "${AUGMENTED[@]}"
 
-echo "== 5. word-level NER training ($NER_STEPS steps)"
-train_ner training/configs/ner.cfg "$WORK/ner_model" "$WORK/ner" "$NER_STEPS" --paths.word_splits "$WORK/word_splits.tsv" \
-  "${KNOWN[@]}" "${EMBED[@]}"
-
 # CLUENER's address spans are whole postal addresses (province, city, district, street and
 # number as one span) where MSRA and People's Daily label each place name: they are marked
 # missing rather than taught as LOC (docs/models.md, "CLUENER joins the training text")
-echo "== 5b. NER data with CLUENER's training split joined (labels mapped, addresses missing; dev = last 5% of each)"
+echo "== 4c. NER data with CLUENER's training split joined (labels mapped, addresses missing; dev = last 5% of each)"
 python -m training.prepare_ner "$WORK/tokenizer" "$WORK/ner_cluener" --word-splits "$WORK/word_splits.tsv" "${NER_TRAIN[@]}" \
   --cluener "$CORPORA/cluener/train.jsonl" --cluener-missing address "${FOLLOW[@]}" "${AUGMENTED[@]}"
+
+INIT=()
+if [ "$PRETRAIN" = 1 ]; then
+  echo "== 4d. pretraining the tok2vec on the three corpora's training split (spacy pretrain)"
+  python -m training.pretrain_text "$WORK/ner_cluener/train.spacy" "$WORK/pretrain.spacy"
+  grep -v '^\[pretraining\]$' training/configs/ner.cfg | cat - training/configs/pretraining.cfg > "$WORK/ner_pretrain.cfg"
+  python -m spacy pretrain "$WORK/ner_pretrain.cfg" "$WORK/pretrain" --paths.train "$WORK/pretrain.spacy" \
+    --paths.pkuseg_model "$WORK/pkuseg" --paths.word_splits "$WORK/word_splits.tsv"
+  INIT=(--paths.init_tok2vec "$WORK/pretrain/model-last.bin")
+fi
+
+echo "== 5. word-level NER training ($NER_STEPS steps)"
+train_ner training/configs/ner.cfg "$WORK/ner_model" "$WORK/ner" "$NER_STEPS" --paths.word_splits "$WORK/word_splits.tsv" \
+  "${KNOWN[@]}" "${EMBED[@]}" "${INIT[@]}"
 
 echo "== 5c. second stage: the first stage's best model trained on with CLUENER ($NER_STEPS_2 steps)"
 train_ner training/configs/ner_finetune.cfg "$WORK/ner_model2" "$WORK/ner_cluener" "$NER_STEPS_2" \
