@@ -128,6 +128,11 @@ def test_negation_after_a_body_starts_no_name(rules_nlp):
     assert people(result) == {"王立新"}
 
 
+def test_officers_titles_in_latin_letters(rules_nlp):
+    result = run(rules_nlp, "东岭公司CEO张伟表示，将加大投入。CEOS和CFOs不是职务。")
+    assert roles(result) == {("张伟", "CEO", "东岭公司")}
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles

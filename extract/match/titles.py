@@ -30,8 +30,17 @@ def find_titles(text: str) -> list[tuple[int, int]]:
     return [
         (m.start(), m.end())
         for m in title_pattern().finditer(text)
-        if not any(s <= m.start() and m.end() <= e for s, e in excluded)
+        if not any(s <= m.start() and m.end() <= e for s, e in excluded) and not inside_latin_word(text, m.start(), m.end())
     ]
+
+
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def inside_latin_word(text: str, start: int, end: int) -> bool:
+    """Whether a title of Latin letters (CEO) is part of a longer Latin word (CEOS)."""
+    return bool(LATIN.match(text[start:end])) and (
+        bool(start and LATIN.match(text[start - 1])) or bool(end < len(text) and LATIN.match(text[end])))
 
 
 @Language.component("extract_titles", assigns=["doc.spans"])
