@@ -133,6 +133,11 @@ def test_officers_titles_in_latin_letters(rules_nlp):
     assert roles(result) == {("张伟", "CEO", "东岭公司")}
 
 
+def test_a_shared_post_keeps_its_qualifier(rules_nlp):
+    result = run(rules_nlp, "东岭公司联合创始人王立新出席。两家公司联合主办了论坛。")
+    assert roles(result) == {("王立新", "联合创始人", "东岭公司")}
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles
