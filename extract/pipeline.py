@@ -15,6 +15,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import tempfile
 import time
@@ -95,6 +96,14 @@ def org_name(span) -> str:
     return span._.canonical or span.text
 
 
+PADDING_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
+
+
+def person_name(surface: str) -> str:
+    """A person's name without the padding a page prints inside it (王　伟, 王  伟: 王伟)."""
+    return PADDING_IN_NAME.sub("", surface)
+
+
 def role_org_name(orgs: dict, text: str, position: tuple[int, int] | None) -> str | None:
     if position is None:
         return None
@@ -110,11 +119,11 @@ def doc_records(doc, offset: int = 0) -> dict:
     text = doc.text
     orgs = {(s.start_char, s.end_char): s for s in spans.get("organisations", [])}
     return {
-        "people": [{"name": s.text, **span_position(s, offset)} for s in spans.get("people", [])],
+        "people": [{"name": person_name(s.text), **span_position(s, offset)} for s in spans.get("people", [])],
         "organisations": [{"name": org_name(s), "surface": s.text, **span_position(s, offset)} for s in orgs.values()],
         "roles": [
             {
-                "person": text[slice(*s._.person)],
+                "person": person_name(text[slice(*s._.person)]),
                 "title": s._.title,
                 "organisation": role_org_name(orgs, text, s._.organisation),
                 **span_position(s, offset),

@@ -138,6 +138,14 @@ def test_a_shared_post_keeps_its_qualifier(rules_nlp):
     assert roles(result) == {("王立新", "联合创始人", "东岭公司")}
 
 
+def test_a_name_padded_with_two_spaces_is_one_name_without_them(rules_nlp):
+    """A crawl writes the padding of 王　者 as two spaces; the record's name has none.
+    One space between two characters parts two words."""
+    result = run(rules_nlp, "本报记者  王  者《东岭日报》（2025年06月18日第 11 版）\n王 伟说，他很高兴。")
+    assert people(result) == {"王者"}
+    assert roles(result) == {("王者", "记者", None)}
+
+
 def test_notice_clauses_carry_their_subject_and_need_a_title():
     from extract.match.notices import find_notices
     from extract.match.titles import find_titles

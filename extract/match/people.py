@@ -123,17 +123,21 @@ def title_words() -> frozenset[str]:
     return frozenset(read_lines("title_heads.txt")) | frozenset(read_lines("titles_cluener.txt"))
 
 
-TYPOGRAPHIC_SPACE = "\u3000"  # the full-width space that pads two-character names to three (王　伟)
+# The padding of a two-character name to three: a full-width space (王　伟), or the two
+# spaces a crawl writes for it (王  伟); one space between two characters of web text
+# more often parts two words
+TYPOGRAPHIC_PADDING = re.compile(r"\u3000|  ")
 
 
 def typographic_name_end(text: str, start_given: int) -> int | None:
-    """The end of a two-character name printed with a full-width space inside it
-    (王　伟): the space, one Han character and a clear end after it."""
-    if not text.startswith(TYPOGRAPHIC_SPACE, start_given) or start_given + 2 > len(text):
+    """The end of a two-character name printed with padding inside it (王　伟, 王  伟):
+    the padding, one Han character and a clear end after it."""
+    padding = TYPOGRAPHIC_PADDING.match(text, start_given)
+    if padding is None or padding.end() + 1 > len(text):
         return None
-    given = text[start_given + 1]
-    if HAN_CHAR.match(given) and given not in NOT_GIVEN_NAME and boundary_strength(text, start_given + 2) >= 3:
-        return start_given + 2
+    given = text[padding.end()]
+    if HAN_CHAR.match(given) and given not in NOT_GIVEN_NAME and boundary_strength(text, padding.end() + 1) >= 3:
+        return padding.end() + 1
     return None
 
 
