@@ -340,6 +340,11 @@ def test_a_name_before_a_stock_code_is_a_listed_company(rules_nlp):
     assert orgs(result) == {"远航精密", "东岭控股"}
 
 
+def test_the_subject_of_a_notice_verb_is_an_organisation(rules_nlp):
+    text = "10月15日，京岭铁建发布公告称，将减持股份。该公司发布公告称，将回购。他说，东岭精密公告显示，业绩下滑。"
+    assert orgs(run(rules_nlp, text)) == {"京岭铁建", "东岭精密"}
+
+
 def test_the_walk_left_crosses_a_name_note_but_not_an_alias_bracket(rules_nlp):
     """刚果（金）, （集团）: notes inside a name; （以下简称“…”）: the name before it ended."""
     text = "东岭银行股份有限公司（以下简称“东岭银行”）董事会通过议案。南山科技（集团）有限公司成立。"

@@ -296,6 +296,26 @@ STOCK_CODE = re.compile(
 MIN_LISTED_NAME, MAX_LISTED_NAME = 2, 16
 
 
+# A listed company's own notice: 某某发布公告称, 某某公告称 (a body of government that
+# issues one is an organisation too).
+NOTICE_VERB = re.compile(r"(?:发布|发出|披露)?公告(?:称|显示|表示)")
+
+
+def announcing_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The subject written right before a notice verb at the start of a clause (，某某发布
+    公告称): a company announcing, with or without a head."""
+    walls = covered(blocked)
+    found = []
+    for m in NOTICE_VERB.finditer(text):
+        start = name_start(text, m.start(), m.start(), walls)
+        name = text[start:m.start()]
+        clause_start = start == 0 or bool(HARD_BOUNDARY.match(text[start - 1]))
+        if clause_start and MIN_LISTED_NAME <= len(name) <= MAX_LISTED_NAME and plausible_org(name) \
+                and not generic_start(name) and not is_bare_head(name) and not is_generic_in_context(text, start, ""):
+            found.append((start, m.start()))
+    return found
+
+
 def stock_listed_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The names written right before a stock code (某某科技（600123.SH）): listed
     companies, their short names included, with or without a head."""
@@ -603,6 +623,7 @@ class OrganisationFinder:
         spans += gazetteer_organisations(doc.text, titles + people)
         spans += listed_organisations(doc.text, titles + people)
         spans += stock_listed_organisations(doc.text, titles + people)
+        spans += announcing_organisations(doc.text, titles + people)
         spans = keep_longest(extended_to_names_on_page(doc.text, keep_longest(spans)))
         spans = keep_longest(spans + coordinated_organisations(doc, spans, people))
         doc.spans["organisations"] = [s for s in char_spans(doc, spans, "ORG") if s is not None]
