@@ -308,12 +308,18 @@ def announcing_organisations(text: str, blocked: list[tuple[int, int]]) -> list[
     found = []
     for m in NOTICE_VERB.finditer(text):
         start = name_start(text, m.start(), m.start(), walls)
-        name = text[start:m.start()]
         clause_start = start == 0 or bool(HARD_BOUNDARY.match(text[start - 1]))
-        if clause_start and MIN_LISTED_NAME <= len(name) <= MAX_LISTED_NAME and plausible_org(name) \
-                and not generic_start(name) and not is_bare_head(name) and not is_generic_in_context(text, start, ""):
+        if clause_start and may_be_marked_name(text, start, m.start()):
             found.append((start, m.start()))
     return found
+
+
+def may_be_marked_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]``, which a stock code or a notice verb marks as a
+    company's, can be a name: of a name's length and characters, not generic (该公司)."""
+    name = text[start:end]
+    return (MIN_LISTED_NAME <= len(name) <= MAX_LISTED_NAME and plausible_org(name) and not generic_start(name)
+            and not is_bare_head(name) and not is_generic_in_context(text, start, ""))
 
 
 def stock_listed_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -323,9 +329,7 @@ def stock_listed_organisations(text: str, blocked: list[tuple[int, int]]) -> lis
     found = []
     for m in STOCK_CODE.finditer(text):
         start = name_start(text, m.start(), m.start(), walls)
-        name = text[start:m.start()]
-        if MIN_LISTED_NAME <= len(name) <= MAX_LISTED_NAME and plausible_org(name) and not generic_start(name) \
-                and not is_bare_head(name) and not is_generic_in_context(text, start, ""):
+        if may_be_marked_name(text, start, m.start()):
             found.append((start, m.start()))
     return found
 
