@@ -31,7 +31,6 @@ CREDIT_GAP = re.compile(r"[\s:：|｜]*")  # between a title or credit and the n
 ORDINAL_TERM = re.compile(r"^第?[一二三四五六七八九十百零〇\d]+届")
 COMMITTEE_PREFIX = re.compile(r"^(市委|省委|区委|县委|镇党委|党工委)")
 ALIAS = re.compile(r"^\s*[（(]\s*(以下)?简称\s*[“\"「]?(?P<alias>[^”\"」）)]{2,12})[”\"」]?\s*[）)]")
-LISTED_PAIR = re.compile(r"、")  # between one title and name and the next of a list
 NEAR_ORG_GAP = 8  # an organisation this close before a title (no punctuation between) holds it
 
 
@@ -159,11 +158,17 @@ def appositive_person(text: str, group: list[Span], orgs: OrgIndex, people_endin
         return None
     first = group[0].start_char
     near = orgs.ending_near(text, first)
-    owner = near.start_char if near is not None else trim_left(text, walk_left(text, first, walls), first)
+    owner = near.start_char if near is not None else owner_start(text, first, walls)
     if owner == 0 or text[owner - 1] not in APPOSITION_OPEN:
         return None
     people = people_ending.get(owner - 1, [])
     return people[0] if people else None
+
+
+def owner_start(text: str, end: int, walls) -> int:
+    """Where the owner of a title written right before ``end`` starts: the walk left over
+    name characters, without the follower words and openers before the name."""
+    return trim_left(text, walk_left(text, end, walls), end)
 
 
 def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs: list[Span],
@@ -172,7 +177,7 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
     prefix = COMMITTEE_PREFIX.match(title.text)
     if prefix:
         # the place written before it is the committee's (东川|市委书记: 东川市委)
-        start = trim_left(text, walk_left(text, title.start_char, walls), title.start_char)
+        start = owner_start(text, title.start_char, walls)
         span = char_span(doc, start, title.start_char + prefix.end(), "ORG")
         if span is not None:
             new_orgs.append(span)
@@ -181,7 +186,7 @@ def organisation_for(doc: Doc, text: str, title: Span, orgs: OrgIndex, new_orgs:
     near = orgs.ending_near(text, title.start_char)
     if near is not None:
         return near, True
-    start = trim_left(text, walk_left(text, title.start_char, walls), title.start_char)
+    start = owner_start(text, title.start_char, walls)
     ordinal = ORDINAL_TERM.match(text, start)
     if ordinal and ordinal.end() < title.start_char - 1:
         start = ordinal.end()  # 第九届|某联合会主席: the term is not the body's name
@@ -259,7 +264,7 @@ def link_roles(doc: Doc, text: str) -> tuple[list[Span], list[Span]]:
             named = [appositive]
         # 某公司董事长甲、副总经理乙: a title listed right after the name before shares its
         # organisation
-        inherited = listed[1] if LISTED_PAIR.fullmatch(text, listed[0], group[0].start_char) else None
+        inherited = listed[1] if text[listed[0]:group[0].start_char] == "、" else None
         for title in group:
             org, real = organisation_for(doc, text, title, orgs, new_orgs, walls, entities)
             if org is None and title.text not in read_lines("title_self_owned.txt"):
@@ -291,7 +296,7 @@ def notice_roles(doc: Doc, text: str, notice, orgs: OrgIndex, people_starting: d
         if org is not None and org.start_char < notice.rest[0]:
             org = None
         if org is None:
-            org_start = trim_left(text, walk_left(text, start, [(notice.rest[0] - 1, notice.rest[0])]), start)
+            org_start = owner_start(text, start, [(notice.rest[0] - 1, notice.rest[0])])
             name = text[org_start:start]
             if org_start < start and not is_bare_head(name) and not is_generic_owner(name):
                 org = char_span(doc, org_start, start, "ORG")

@@ -301,16 +301,19 @@ MIN_LISTED_NAME, MAX_LISTED_NAME = 2, 16
 NOTICE_VERB = re.compile(r"(?:发布|发出|披露)?公告(?:称|显示|表示)")
 
 
-def announcing_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The subject written right before a notice verb at the start of a clause (，某某发布
-    公告称): a company announcing, with or without a head."""
+def marked_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Names that what follows them marks as a company's, with or without a head: the
+    name right before a stock code (某某科技（600123.SH）), and the subject at the start of
+    a clause right before a notice verb (，某某发布公告称)."""
     walls = covered(blocked)
     found = []
-    for m in NOTICE_VERB.finditer(text):
-        start = name_start(text, m.start(), m.start(), walls)
-        clause_start = start == 0 or bool(HARD_BOUNDARY.match(text[start - 1]))
-        if clause_start and may_be_marked_name(text, start, m.start()):
-            found.append((start, m.start()))
+    for marker, at_clause_start in ((STOCK_CODE, False), (NOTICE_VERB, True)):
+        for m in marker.finditer(text):
+            start = name_start(text, m.start(), m.start(), walls)
+            if at_clause_start and not (start == 0 or HARD_BOUNDARY.match(text[start - 1])):
+                continue
+            if may_be_marked_name(text, start, m.start()):
+                found.append((start, m.start()))
     return found
 
 
@@ -322,16 +325,12 @@ def may_be_marked_name(text: str, start: int, end: int) -> bool:
             and not is_bare_head(name) and not is_generic_in_context(text, start, ""))
 
 
-def stock_listed_organisations(text: str, blocked: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The names written right before a stock code (某某科技（600123.SH）): listed
-    companies, their short names included, with or without a head."""
-    walls = covered(blocked)
-    found = []
-    for m in STOCK_CODE.finditer(text):
-        start = name_start(text, m.start(), m.start(), walls)
-        if may_be_marked_name(text, start, m.start()):
-            found.append((start, m.start()))
-    return found
+
+def occurrences_alone(text: str, name: str, entities: RangeIndex) -> list[tuple[int, int]]:
+    """Where the page writes ``name`` outside a longer entity (北辰精工 but not inside
+    北辰精工集团)."""
+    spans = [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
+    return [(s, e) for s, e in spans if not any(a < s or e < b for a, b, _ in entities.holding(s, e))]
 
 
 def is_inner_head_at(text: str, i: int, final_head: int) -> bool:
@@ -418,10 +417,9 @@ def headless_kept(text: str, spans: list[tuple[int, int]], title_starts: set[int
     spans = [(s, e) for s, e in spans if head_ending(text[s:e]) or person_ends.get(s, e) >= e]
     # at any of its occurrences outside a longer entity: the model may have found it where
     # it runs on (北辰精工|仍然) and missed it where the page ends it (北辰精工，)
-    inside = RangeIndex((s, e, None) for s, e in spans)
-    clear = {name for name in {text[s:e] for s, e in spans} if any(
-        clear_right_boundary(text, m.end(), title_starts) for m in re.finditer(re.escape(name), text)
-        if not any(a < m.start() or m.end() < b for a, b, _ in inside.holding(m.start(), m.end())))}
+    entities = RangeIndex((s, e, None) for s, e in spans)
+    clear = {name for name in {text[s:e] for s, e in spans}
+             if any(clear_right_boundary(text, e, title_starts) for _, e in occurrences_alone(text, name, entities))}
     counts = Counter(text[s:e] for s, e in spans)
     clear |= {name for name, n in counts.items() if n >= 2}  # the model named it twice
     known = set(read_lines("org_gazetteer.txt"))
@@ -626,8 +624,7 @@ class OrganisationFinder:
             spans = supported(doc, split_at_joined_entities(doc, repaired(spans, ner, places))) + ner
         spans += gazetteer_organisations(doc.text, titles + people)
         spans += listed_organisations(doc.text, titles + people)
-        spans += stock_listed_organisations(doc.text, titles + people)
-        spans += announcing_organisations(doc.text, titles + people)
+        spans += marked_organisations(doc.text, titles + people)
         spans = keep_longest(extended_to_names_on_page(doc.text, keep_longest(spans)))
         spans = keep_longest(spans + coordinated_organisations(doc, spans, people))
         doc.spans["organisations"] = [s for s in char_spans(doc, spans, "ORG") if s is not None]

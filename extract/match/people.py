@@ -517,7 +517,8 @@ def model_ends_kept(text: str, spans: list[tuple[int, int]], model_people: list[
     the model reads the segmenter's words and the context (陈东|交谈). Names of notices
     (``sure``) keep their end."""
     model_end = {s: e for s, e in model_people if is_name(text, s, e)}
-    return [(s, model_end[s]) if s in model_end and (s, e) not in set(sure) and e - s >= 2 else (s, e)
+    sure = set(sure)
+    return [(s, model_end[s]) if s in model_end and (s, e) not in sure and e - s >= 2 else (s, e)
             for s, e in spans]
 
 
